@@ -1,0 +1,154 @@
+"""The faust application: topics, the dedup index table, the two agents, and services.
+
+* `enrich` consumes the raw topic in batches (`noack_take`), runs `BatchProcessor` and acks the
+  batch only after its outputs were delivered.
+* `index` owns the dedup index: it consumes the requests topic, applies puts to the
+  `dedup-index` table (RocksDB or memory, changelog topic `<app id>-dedup-index-changelog`) and
+  answers lookups on the replies topic.
+* Services, started by the worker before the app (so /livez answers during table recovery):
+  the HTTP server (/metrics, /livez, /readyz), the index client (producer + mailbox consumer)
+  and the monitor (broker probe, lag and table gauges, horizon sweep).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import faust
+import orjson
+from mode import Service
+
+from ingest.config import Settings
+from ingest.core.dedup import DedupParams
+from ingest.core.pipeline import Pipeline, Route
+from ingest.index_rpc import IndexClient, apply_request
+from ingest.kafka import faust_credentials
+from ingest.metrics import Metrics
+from ingest.worker import BatchProcessor
+
+log = logging.getLogger("ingest.app")
+
+INDEX_TABLE = "dedup-index"
+
+
+def broker_urls(bootstrap: str) -> list[str]:
+    return [f"kafka://{h.strip()}" for h in bootstrap.split(",") if h.strip()]
+
+
+@dataclass
+class Built:
+    """The faust app and what runs beside it."""
+
+    app: Any
+    services: list[Service]
+    settings: Settings
+    metrics: Metrics
+    index: IndexClient
+    processor: BatchProcessor
+    table: Any
+
+
+def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupParams | None = None) -> Built:
+    """Build the faust app for `settings` (nothing connects until the worker starts)."""
+    from ingest.health import HealthServer
+    from ingest.monitor import Monitor
+
+    metrics = metrics or Metrics()
+    dedup = dedup or DedupParams()
+    app = faust.App(
+        settings.app_id,
+        broker=broker_urls(settings.kafka.bootstrap_servers),
+        broker_credentials=faust_credentials(settings.kafka),
+        store=settings.store,
+        datadir=settings.data_dir,
+        processing_guarantee=settings.processing_guarantee,
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.index_partitions,
+        topic_replication_factor=settings.replication_factor,
+        consumer_auto_offset_reset="earliest",
+        producer_max_request_size=16 * 1024 * 1024,
+        consumer_max_fetch_size=8 * 1024 * 1024,
+        stream_buffer_maxsize=max(4 * settings.batch_size, 2048),
+        broker_commit_interval=1.0,
+        web_enabled=False,
+        worker_redirect_stdouts=False,
+    )
+
+    def topic(name: str, partitions: int) -> Any:
+        return app.topic(name, partitions=partitions, key_serializer="raw", value_serializer="raw")
+
+    raw_topic = topic(settings.topics.raw, settings.raw_partitions)
+    requests_topic = topic(settings.topics.dedup_requests, settings.index_partitions)
+    names: dict[Route, str] = {
+        "enriched": settings.topics.enriched,
+        "duplicates": settings.topics.duplicates,
+        "deadletter": settings.topics.deadletter,
+    }
+    out_topics = {route: topic(name, settings.output_partitions) for route, name in names.items()}
+    table = app.Table(INDEX_TABLE, partitions=settings.index_partitions, key_type=bytes, value_type=bytes)
+
+    index = IndexClient(settings)
+    pipeline = Pipeline(dedup)
+    metrics.set_taxonomy(pipeline.tagger.version)
+
+    def sender(topic: Any) -> Any:
+        async def send(key: bytes, value: bytes) -> Any:
+            return await topic.send(key=key, value=value)
+
+        return send
+
+    processor = BatchProcessor(
+        pipeline, index, {r: sender(t) for r, t in out_topics.items()}, names, metrics, settings.max_message_bytes
+    )
+
+    class IndexService(Service):
+        def __init__(self) -> None:
+            super().__init__()
+            self.up = asyncio.Event()
+
+        async def wait_until_ready(self) -> None:
+            await self.up.wait()
+
+        async def on_start(self) -> None:
+            await index.start()
+            self.up.set()
+
+        async def on_stop(self) -> None:
+            await index.stop()
+
+    index_service = IndexService()
+
+    @app.agent(raw_topic, name="enrich")
+    async def enrich(stream: Any) -> None:
+        await index_service.wait_until_ready()
+        async for events in stream.noack_take(settings.batch_size, within=settings.batch_window_ms / 1000):
+            await processor.process([e.message for e in events])
+            for event in events:
+                await stream.ack(event)
+
+    @app.agent(requests_topic, name="index")
+    async def index_agent(stream: Any) -> None:
+        await index_service.wait_until_ready()
+        async for event in stream.events():
+            try:
+                request = orjson.loads(event.value)
+                entries = apply_request(table, request, dedup.horizon_s)
+            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                log.error(
+                    "unreadable dedup request skipped: %s",
+                    exc,
+                    extra={"kafka": f"{event.message.topic}/{event.message.partition}/{event.message.offset}"},
+                )
+                continue
+            metrics.index_ops.labels("put").inc(len(request.get("put", ())))
+            if entries is not None:
+                metrics.index_ops.labels("get").inc(len(entries))
+                await index.reply(request["reply"], request["rid"], event.message.partition, entries)
+
+    monitor = Monitor(app, settings, metrics, table, raw_topic)
+    health = HealthServer(app, settings, metrics, monitor)
+    return Built(app, [health, index_service, monitor], settings, metrics, index, processor, table)
