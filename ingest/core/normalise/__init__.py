@@ -1,47 +1,105 @@
-"""normalise: a raw article to clean text and canonical metadata (see `normalise`)."""
+"""normalise: a raw article to clean text and canonical metadata.
+
+Input shapes: plain text (`body`, possibly with site chrome), a whole HTML page or fragment
+(`html`, used when there is no non-blank `body`), and ninjs wire items (mapped by the codec).
+Output (`Normalised`): title without site name; body = the article's paragraphs joined by blank
+lines, dateline and quotes kept; lead = first paragraph; Unicode repaired and canonical (see
+`text`); language with confidence; canonical URL; published_at in UTC (never invented: from the
+producer, else from the page's own metadata, else null) with the original kept; attribution and
+byline where found; word count and content hash of the body. No text left: `empty_body`.
+"""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from ingest.core.ids import content_hash
 from ingest.core.model import Normalised, RawArticle, Reason, Rejection
+from ingest.core.normalise.chrome import Cleaned, Lexicon, clean_plain
 from ingest.core.normalise.dates import parse_published, raw_text
-from ingest.core.normalise.html import extract_html
-from ingest.core.normalise.text import clean_inline, clean_text, paragraphs, word_count
+from ingest.core.normalise.html import Page, extract_html
+from ingest.core.normalise.language import detect
+from ingest.core.normalise.text import clean_inline, clean_text, repair
+from ingest.core.normalise.title import _key_for_compare, clean_title, dateline, site_names
 from ingest.core.normalise.urls import canonical_url
+
+#: extracted HTML text below this many characters is "weak": trafilatura gets a second look,
+#: on pages small enough for it (its cost grows faster than linearly with the element count)
+WEAK_HTML_CHARS = 250
+FALLBACK_MAX_BYTES = 1_000_000
+FALLBACK_MAX_TAGS = 20_000
+
+
+@functools.cache
+def _lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def _fallback_html(html: str) -> list[str]:
+    """trafilatura's extraction, for pages our extractor finds (almost) nothing in."""
+    import trafilatura
+
+    text = trafilatura.extract(html, include_comments=False, include_tables=False, favor_precision=True)
+    return [p for p in (text or "").split("\n") if p.strip()]
+
+
+def _from_html(html: str, title: str | None) -> tuple[Cleaned, Page]:
+    page = extract_html(html)
+    paragraphs = [repair(p) for p in page.paragraphs]
+    weak = sum(map(len, paragraphs)) < WEAK_HTML_CHARS and len(html) > 2 * WEAK_HTML_CHARS
+    if weak and len(html) <= FALLBACK_MAX_BYTES and html.count("<") <= FALLBACK_MAX_TAGS:
+        fallback = [repair(p) for p in _fallback_html(html)]
+        if sum(map(len, fallback)) > max(WEAK_HTML_CHARS, 2 * sum(map(len, paragraphs))):
+            paragraphs = fallback
+    text = clean_text("\n\n".join(paragraphs))
+    return clean_plain(text, title, _lexicon()), page
 
 
 def normalise(raw: RawArticle, now: datetime) -> Normalised | Rejection:
-    """Clean one article. An article with no text left after cleaning is rejected as empty_body."""
-    title = clean_inline(raw.title) if raw.title else ""
+    """Clean one article; an article with no text left after cleaning is rejected (empty_body)."""
+    raw_title = clean_inline(raw.title) if raw.title else None
+    page: Page | None = None
     if raw.body is not None and raw.body.strip():
-        paras = paragraphs(clean_text(raw.body))
+        cleaned = clean_plain(clean_text(raw.body), raw_title, _lexicon())
     elif raw.html:
-        page = extract_html(raw.html)
-        paras = [clean_inline(p) for p in page.paragraphs]
-        title = title or clean_inline(page.title or "")
+        cleaned, page = _from_html(raw.html, raw_title)
     else:
-        paras = []
-    paras = [p for p in paras if p]
+        cleaned = Cleaned()
+    title_text = raw_title or (clean_inline(page.title) if page and page.title else None) or cleaned.headline or ""
+    url = raw.url or (page.canonical if page else None)
+    sites = site_names(raw.source, url)
+    title = clean_title(title_text, sites)
+    title_key = _key_for_compare(title)
+    paras = [
+        p
+        for i, p in enumerate(cleaned.paragraphs)
+        if not (i < 3 and title and len(p) < 2 * len(title) + 20 and _key_for_compare(p) == title_key)
+    ]
     if not paras:
         return Rejection(Reason.EMPTY_BODY, "no article text left after cleaning")
     body = "\n\n".join(paras)
-    language = (raw.language or "und").strip().lower()[:2] or "und"
+    language, confidence = detect(title, body)
+    published_value = raw.published_at if raw.published_at is not None else (page.published if page else None)
+    byline = raw.byline or cleaned.byline or (page.byline if page else None)
+    if byline:
+        byline = clean_inline(byline)
+        if byline.casefold().startswith("by "):
+            byline = byline[3:].strip()
     return Normalised(
         title=title,
         body=body,
         lead=paras[0],
         paragraphs=tuple(paras),
-        dateline=None,
-        language=language if language.isalpha() else "und",
-        language_confidence=0.5 if raw.language else 0.0,
-        url=raw.url,
-        canonical_url=canonical_url(raw.url),
-        published_at=parse_published(raw.published_at, now),
+        dateline=dateline(paras[0]),
+        language=language,
+        language_confidence=confidence,
+        url=raw.url or url,
+        canonical_url=canonical_url(url),
+        published_at=parse_published(published_value, now),
         published_at_raw=raw_text(raw.published_at),
-        byline=clean_inline(raw.byline) if raw.byline else None,
-        attribution=None,
-        word_count=word_count(body),
+        byline=byline or None,
+        attribution=cleaned.attribution,
+        word_count=body.count(" ") + len(paras),  # = word_count(body): single spaces, paragraphs joined by blank lines
         content_hash=content_hash(body),
     )
