@@ -25,6 +25,7 @@ from ingest.config import Settings
 from ingest.core.dedup import DedupParams
 from ingest.core.pipeline import Pipeline, Route
 from ingest.index_rpc import IndexClient, apply_request
+from ingest.index_sweep import Sweeper
 from ingest.kafka import faust_credentials
 from ingest.metrics import Metrics
 from ingest.worker import BatchProcessor
@@ -57,7 +58,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
     from ingest.monitor import Monitor
 
     metrics = metrics or Metrics()
-    dedup = dedup or DedupParams()
+    dedup = dedup or settings.dedup_params()
     app = faust.App(
         settings.app_id,
         broker=broker_urls(settings.kafka.bootstrap_servers),
@@ -92,6 +93,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
     table = app.Table(INDEX_TABLE, partitions=settings.index_partitions, key_type=bytes, value_type=bytes)
 
     index = IndexClient(settings)
+    sweeper = Sweeper(table, settings.index_partitions, dedup.horizon_s, settings.index_sweep_interval_s)
     pipeline = Pipeline(dedup)
     metrics.set_taxonomy(pipeline.tagger.version)
 
@@ -145,9 +147,14 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
                 )
                 continue
             metrics.index_ops.labels("put").inc(len(request.get("put", ())))
+            partition = event.message.partition
             if entries is not None:
                 metrics.index_ops.labels("get").inc(len(entries))
-                await index.reply(request["reply"], request["rid"], event.message.partition, entries)
+                await index.reply(request["reply"], request["rid"], partition, entries)
+            sweeper.observe(partition, request)
+            expired = sweeper.maybe_sweep(partition)  # after the answer: never delays a lookup
+            if expired:
+                metrics.index_expired.inc(expired)
 
     monitor = Monitor(app, settings, metrics, table, raw_topic)
     health = HealthServer(app, settings, metrics, monitor)

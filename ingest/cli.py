@@ -53,11 +53,10 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_process(settings: Settings, args: argparse.Namespace) -> int:
-    from ingest.core.dedup import DedupParams
     from ingest.offline import run
 
     with _open(args.file) as source:
-        counts = run(source, sys.stdout.buffer.write, settings.max_message_bytes, DedupParams())
+        counts = run(source, sys.stdout.buffer.write, settings.max_message_bytes, settings.dedup_params())
     sys.stdout.flush()
     if not args.quiet:
         print(" ".join(f"{k}={v}" for k, v in counts.items()), file=sys.stderr)

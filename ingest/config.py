@@ -52,6 +52,20 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INGEST_BATCH_SIZE", "500", "Most raw messages the worker processes as one batch."),
     Variable("INGEST_BATCH_WINDOW_MS", "20", "Longest wait for a batch to fill before processing it."),
     Variable("INGEST_DEDUP_TIMEOUT_S", "30", "Wait for dedup index answers before re-asking."),
+    Variable("INGEST_DEDUP_JACCARD", "0.8", "Near-copy: estimated word-shingle Jaccard similarity at least this."),
+    Variable(
+        "INGEST_DEDUP_CONTAINMENT",
+        "0.9",
+        "Near-copy: or this share of the smaller article's shingles in the larger (trims, added paragraphs).",
+    ),
+    Variable(
+        "INGEST_DEDUP_HORIZON_DAYS",
+        "7",
+        "Articles further apart in article time never match; the index forgets older ones.",
+    ),
+    Variable(
+        "INGEST_INDEX_SWEEP_INTERVAL_S", "60", "How often each index partition sweeps a chunk of expired entries."
+    ),
     Variable("INGEST_STORE", "rocksdb://", "Table store of the dedup index: rocksdb:// or memory://."),
     Variable("INGEST_DATA_DIR", "var/worker", "Worker state directory (RocksDB tables)."),
     Variable("INGEST_PROCESSING_GUARANTEE", "at_least_once", "at_least_once or exactly_once (Kafka transactions)."),
@@ -105,6 +119,10 @@ class Settings:
     batch_size: int
     batch_window_ms: int
     dedup_timeout_s: float
+    dedup_jaccard: float
+    dedup_containment: float
+    dedup_horizon_days: float
+    index_sweep_interval_s: float
     store: str
     data_dir: str
     processing_guarantee: Guarantee
@@ -128,6 +146,22 @@ class Settings:
                 raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
             if value < low:
                 raise ConfigError(f"{name} must be >= {low}, got {value}")
+            return value
+
+        def get_positive_float(name: str) -> float:
+            raw = get(name)
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+            if not value > 0:
+                raise ConfigError(f"{name} must be > 0, got {value}")
+            return value
+
+        def get_fraction(name: str) -> float:
+            value = get_positive_float(name)
+            if value > 1:
+                raise ConfigError(f"{name} must be in (0, 1], got {value}")
             return value
 
         guarantee = get("INGEST_PROCESSING_GUARANTEE")
@@ -174,6 +208,10 @@ class Settings:
             batch_size=get_int("INGEST_BATCH_SIZE"),
             batch_window_ms=get_int("INGEST_BATCH_WINDOW_MS"),
             dedup_timeout_s=float(get_int("INGEST_DEDUP_TIMEOUT_S")),
+            dedup_jaccard=get_fraction("INGEST_DEDUP_JACCARD"),
+            dedup_containment=get_fraction("INGEST_DEDUP_CONTAINMENT"),
+            dedup_horizon_days=get_positive_float("INGEST_DEDUP_HORIZON_DAYS"),
+            index_sweep_interval_s=get_positive_float("INGEST_INDEX_SWEEP_INTERVAL_S"),
             store=store,
             data_dir=get("INGEST_DATA_DIR"),
             processing_guarantee=guarantee,  # type: ignore[arg-type]
@@ -195,6 +233,16 @@ class Settings:
             else:
                 out[f.name] = value
         return out
+
+    def dedup_params(self) -> Any:
+        """The core's DedupParams for these settings."""
+        from ingest.core.dedup import DedupParams
+
+        return DedupParams(
+            jaccard=self.dedup_jaccard,
+            containment=self.dedup_containment,
+            horizon_s=int(self.dedup_horizon_days * 86400),
+        )
 
     def with_overrides(self, **changes: Any) -> Settings:
         """A copy with some fields replaced (tests, the demo and the CLI's flags use it)."""

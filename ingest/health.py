@@ -60,7 +60,7 @@ class HealthServer(Service):
 
     async def _readyz(self, request: web.Request) -> web.Response:
         reasons = self.monitor.not_ready_reasons()
-        body = {"ready": not reasons, "reasons": reasons}
+        body = {"ready": not reasons, "reasons": reasons, "partitions": self.monitor.partitions()}
         return web.json_response(body, status=200 if not reasons else 503, dumps=_dumps)
 
 

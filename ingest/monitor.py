@@ -84,6 +84,13 @@ class Monitor(Service):
         except Exception:
             return set()
 
+    def partitions(self) -> dict[str, list[int]]:
+        """The partitions this worker owns, by topic."""
+        out: dict[str, list[int]] = {}
+        for tp in self._assignment():
+            out.setdefault(tp.topic, []).append(tp.partition)
+        return {topic: sorted(ps) for topic, ps in sorted(out.items())}
+
     def not_ready_reasons(self) -> list[str]:
         app = self.faust_app
         reasons = []

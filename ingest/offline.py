@@ -8,7 +8,7 @@ deciding them one by one (see `ingest.core.dedup.decide`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
 from ingest.codec import decode_raw, encode_record
@@ -46,10 +46,10 @@ def process_lines(
         yield from flush()
 
 
-def run(source: Iterable[bytes], sink_write: object, max_message_bytes: int, dedup: DedupParams) -> dict[str, int]:
-    """Process `source` lines and write one JSON line per input to `sink_write` (a binary write)."""
-    write = sink_write  # a callable taking bytes
-    assert callable(write)
+def run(
+    source: Iterable[bytes], write: Callable[[bytes], object], max_message_bytes: int, dedup: DedupParams
+) -> dict[str, int]:
+    """Process `source` lines and write one JSON line per input with `write` (bytes)."""
     pipeline = Pipeline(dedup)
     store = LocalStore(dedup.horizon_s)
     counts = {"enriched": 0, "duplicates": 0, "deadletter": 0}

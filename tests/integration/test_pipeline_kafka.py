@@ -120,7 +120,12 @@ def test_hostile_input_is_dead_lettered_never_lost(worker: WorkerProcess) -> Non
 def test_health_and_metrics_endpoints(worker: WorkerProcess) -> None:
     assert worker.http_status("/livez") == 200
     assert worker.http_status("/readyz") == 200
-    assert orjson.loads(worker.http_text("/readyz")) == {"ready": True, "reasons": []}
+    ready = orjson.loads(worker.http_text("/readyz"))
+    assert (
+        ready["ready"] is True
+        and ready["reasons"] == []
+        and ready["partitions"][worker.settings.topics.raw] == list(range(8))
+    )
     text = worker.http_text("/metrics")
     assert "ingest_build_info{" in text and "ingest_ready 1.0" in text
 

@@ -56,3 +56,17 @@ def merge(key: str, old: bytes | None, put: bytes, horizon_s: int) -> bytes:
         seen = [item for item in prev["seen"] if item[0] not in origins] + new["seen"]
         return dump({**base, "seen": seen[-SEEN_CAP:]})
     return old or put  # "h:": the first article keeps the hash
+
+
+def newest_time(key: str, value: bytes) -> int:
+    """The newest article time an entry holds (what the horizon sweep compares)."""
+    entry = orjson.loads(value)
+    if key.startswith("b"):
+        return max((m[2] for m in entry["m"]), default=0)
+    return int(entry["t"])
+
+
+def put_time(key: str, value: bytes) -> int:
+    """The article time a put carries."""
+    data = orjson.loads(value)
+    return int(data[2] if key.startswith("b") else data["t"])

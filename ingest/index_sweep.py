@@ -1,0 +1,82 @@
+"""The horizon sweep of the dedup index: forgets entries whose newest article is too old.
+
+Merges already drop old members from the entries they touch; this removes the entries that are
+never touched again, so the index stays bounded by the horizon. It runs inside the index agent
+(faust writes a table delete to the changelog partition of the current event, so a delete must
+happen while an event of that partition is being processed), at most once per `interval_s` per
+partition, `chunk` keys at a time from a resumable cursor. Time is the partition's stream time:
+the newest article time its puts carried, so a backfill of old news sweeps by its own clock.
+An entry is expired when its newest time is more than horizon + one day before the stream time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Mapping, MutableMapping
+from typing import Any
+
+from ingest.core.dedup.entries import newest_time, put_time
+from ingest.index_rpc import owner
+
+SLACK_S = 86400
+
+
+class Sweeper:
+    def __init__(
+        self, table: Any, partitions: int, horizon_s: int, interval_s: float = 60.0, chunk: int = 2000
+    ) -> None:
+        self.table = table
+        self.partitions = partitions
+        self.horizon_s = horizon_s
+        self.interval_s = interval_s
+        self.chunk = chunk
+        self.stream_time: dict[int, int] = {}
+        self._last: dict[int, float] = {}
+        self._cursor: dict[int, bytes | None] = {}
+        self.deleted = 0
+
+    def observe(self, partition: int, request: Mapping[str, Any]) -> None:
+        newest = self.stream_time.get(partition, 0)
+        for key, value in request.get("put", ()):
+            newest = max(newest, put_time(key, value.encode()))
+        self.stream_time[partition] = newest
+
+    def maybe_sweep(self, partition: int, now: float | None = None) -> int:
+        """Sweep the next chunk of this partition's keys if it is time; the number deleted."""
+        now = time.monotonic() if now is None else now
+        if now - self._last.get(partition, float("-inf")) < self.interval_s or partition not in self.stream_time:
+            return 0
+        self._last[partition] = now
+        cutoff = self.stream_time[partition] - self.horizon_s - SLACK_S
+        keys = list(self._next_keys(partition))
+        doomed = []
+        for key in keys:
+            value = self.table.get(key)
+            if value is not None and newest_time(key.decode(), value) < cutoff:
+                doomed.append(key)
+        for key in doomed:
+            del self.table[key]
+        self.deleted += len(doomed)
+        return len(doomed)
+
+    def _next_keys(self, partition: int) -> Iterator[bytes]:
+        """Up to `chunk` keys of the partition after the cursor; the cursor wraps at the end."""
+        cursor = self._cursor.get(partition)
+        store = self.table.data
+        taken: list[bytes] = []
+        if hasattr(store, "_db_for_partition"):  # faust's RocksDB store: one DB per partition
+            db = store._db_for_partition(partition)
+            for key in db.keys(from_key=cursor) if cursor else db.keys():
+                if cursor is not None and key == cursor:
+                    continue
+                taken.append(key)
+                if len(taken) >= self.chunk:
+                    break
+        else:  # memory store: one dict; keys are routed by owner()
+            data: MutableMapping[bytes, Any] = getattr(store, "data", {})
+            ordered = sorted(
+                k for k in data if owner(k.decode(), self.partitions) == partition and (cursor is None or k > cursor)
+            )
+            taken = ordered[: self.chunk]
+        self._cursor[partition] = taken[-1] if len(taken) >= self.chunk else None
+        return iter(taken)
