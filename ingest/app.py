@@ -24,6 +24,7 @@ from mode import Service
 from ingest.config import Settings
 from ingest.core.dedup import DedupParams
 from ingest.core.pipeline import Pipeline, Route
+from ingest.guard import DeadLetterCap
 from ingest.index_rpc import IndexClient, apply_request
 from ingest.index_sweep import Sweeper
 from ingest.kafka import faust_credentials
@@ -50,6 +51,7 @@ class Built:
     index: IndexClient
     processor: BatchProcessor
     table: Any
+    cap: DeadLetterCap
 
 
 def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupParams | None = None) -> Built:
@@ -94,6 +96,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
 
     index = IndexClient(settings)
     sweeper = Sweeper(table, settings.index_partitions, dedup.horizon_s, settings.index_sweep_interval_s)
+    cap = DeadLetterCap(settings.deadletter_cap_share, settings.deadletter_cap_window, settings.deadletter_cap_min)
     pipeline = Pipeline(dedup)
     metrics.set_taxonomy(pipeline.tagger.version)
 
@@ -128,9 +131,12 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
     async def enrich(stream: Any) -> None:
         await index_service.wait_until_ready()
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_window_ms / 1000):
-            await processor.process([e.message for e in events])
+            await cap.wait_until_open()  # tripped: hold this batch, take no more, until resumed
+            outputs = await processor.process([e.message for e in events])
             for event in events:
                 await stream.ack(event)
+            if cap.record(o.route == "deadletter" for o in outputs):
+                metrics.paused.set(1)
 
     @app.agent(requests_topic, name="index")
     async def index_agent(stream: Any) -> None:
@@ -156,6 +162,6 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
             if expired:
                 metrics.index_expired.inc(expired)
 
-    monitor = Monitor(app, settings, metrics, table, raw_topic)
-    health = HealthServer(app, settings, metrics, monitor)
-    return Built(app, [health, index_service, monitor], settings, metrics, index, processor, table)
+    monitor = Monitor(app, settings, metrics, table, raw_topic, cap)
+    health = HealthServer(app, settings, metrics, monitor, cap)
+    return Built(app, [health, index_service, monitor], settings, metrics, index, processor, table, cap)

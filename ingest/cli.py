@@ -7,6 +7,7 @@
     ingest produce FILE|-         send a raw JSONL feed to the raw topic (replay a feed)
     ingest consume [--topic T]    print records of output topics
     ingest demo                   the embedded default: local broker + worker + sample feed
+    ingest replay-deadletter      re-submit dead-lettered messages to the raw topic after a fix
 
 Configuration comes from the environment (see ingest.config and the README).
 """
@@ -35,6 +36,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.kafka import create_topics
 
     logs.setup(settings.log_level)
+    Path(settings.data_dir).mkdir(parents=True, exist_ok=True)  # faust creates only the last level
     if not args.no_create_topics:
         asyncio.run(create_topics(settings))
     built = create_app(settings)
@@ -109,6 +111,29 @@ def cmd_consume(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replay(settings: Settings, args: argparse.Namespace) -> int:
+    from ingest.replay import replay
+
+    report = asyncio.run(
+        replay(
+            settings,
+            set(args.reason) if args.reason else None,
+            args.since,
+            args.group,
+            args.from_beginning,
+            args.dry_run,
+        )
+    )
+    verb = "would replay" if args.dry_run else "replayed"
+    print(
+        f"read {report.read} dead-letter records; {verb} {sum(report.replayed.values())} {dict(report.replayed)}; "
+        f"skipped {sum(report.skipped.values())} {dict(report.skipped)}; {len(report.truncated)} truncated (not replayable)"
+    )
+    for where in report.truncated:
+        print(f"  truncated payload, re-produce the original from {where}")
+    return 0
+
+
 def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from ingest.demo import run_demo
 
@@ -144,6 +169,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=30.0)
     p.add_argument("--idle", type=float, default=3.0, help="stop after this many seconds without records")
     p.set_defaults(func=cmd_consume)
+    p = sub.add_parser("replay-deadletter", help="re-submit dead-lettered messages to the raw topic")
+    p.add_argument("--reason", action="append", help="only this reason (repeatable), e.g. schema_violation")
+    p.add_argument("--since", help="only records that failed at or after this UTC time (RFC 3339)")
+    p.add_argument("--group", help="consumer group that tracks what was replayed (default <app id>-replay)")
+    p.add_argument("--from-beginning", action="store_true", help="read the whole dead-letter topic again")
+    p.add_argument("--dry-run", action="store_true", help="count, do not produce or commit")
+    p.set_defaults(func=cmd_replay)
     p = sub.add_parser("demo", help="local broker + worker + bundled sample feed, then show the results")
     p.add_argument("--keep-running", action="store_true", help="leave broker and worker running until Ctrl-C")
     p.add_argument("--port", type=int, default=0, help="broker port (default: a free one)")
@@ -163,10 +195,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
+        from aiokafka.errors import KafkaError
+
         from ingest.devbroker import BrokerError
 
         if isinstance(exc, BrokerError):
             print(f"ingest: {exc}", file=sys.stderr)
+            return 1
+        if isinstance(exc, KafkaError):  # never echoes credentials: only the error and the bootstrap servers
+            k = settings.kafka
+            hint = " (SASL: check the user name and password)" if k.security_protocol.startswith("SASL") else ""
+            print(
+                f"ingest: Kafka at {k.bootstrap_servers} ({k.security_protocol}) refused or unreachable: "
+                f"{type(exc).__name__}: {exc}{hint}",
+                file=sys.stderr,
+            )
             return 1
         raise
     return code

@@ -66,6 +66,13 @@ VARIABLES: tuple[Variable, ...] = (
     Variable(
         "INGEST_INDEX_SWEEP_INTERVAL_S", "60", "How often each index partition sweeps a chunk of expired entries."
     ),
+    Variable(
+        "INGEST_DEADLETTER_CAP_SHARE",
+        "0.5",
+        "Stop consuming when more than this share of recent raw messages is dead-lettered (1 disables).",
+    ),
+    Variable("INGEST_DEADLETTER_CAP_WINDOW", "1000", "How many recent raw messages the dead-letter cap looks at."),
+    Variable("INGEST_DEADLETTER_CAP_MIN", "200", "Messages seen before the dead-letter cap judges at all."),
     Variable("INGEST_STORE", "rocksdb://", "Table store of the dedup index: rocksdb:// or memory://."),
     Variable("INGEST_DATA_DIR", "var/worker", "Worker state directory (RocksDB tables)."),
     Variable("INGEST_PROCESSING_GUARANTEE", "at_least_once", "at_least_once or exactly_once (Kafka transactions)."),
@@ -123,6 +130,9 @@ class Settings:
     dedup_containment: float
     dedup_horizon_days: float
     index_sweep_interval_s: float
+    deadletter_cap_share: float
+    deadletter_cap_window: int
+    deadletter_cap_min: int
     store: str
     data_dir: str
     processing_guarantee: Guarantee
@@ -212,6 +222,9 @@ class Settings:
             dedup_containment=get_fraction("INGEST_DEDUP_CONTAINMENT"),
             dedup_horizon_days=get_positive_float("INGEST_DEDUP_HORIZON_DAYS"),
             index_sweep_interval_s=get_positive_float("INGEST_INDEX_SWEEP_INTERVAL_S"),
+            deadletter_cap_share=get_fraction("INGEST_DEADLETTER_CAP_SHARE"),
+            deadletter_cap_window=get_int("INGEST_DEADLETTER_CAP_WINDOW"),
+            deadletter_cap_min=get_int("INGEST_DEADLETTER_CAP_MIN"),
             store=store,
             data_dir=get("INGEST_DATA_DIR"),
             processing_guarantee=guarantee,  # type: ignore[arg-type]

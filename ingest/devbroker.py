@@ -37,6 +37,19 @@ def require(tool: str, hint: str) -> str:
     return path
 
 
+def with_scram_listener(broker: LocalBroker, port: int, users: dict[str, str]) -> LocalBroker:
+    """Add a SASL_PLAINTEXT listener on loopback that authenticates SCRAM-SHA-512 users."""
+    broker.extra_listeners["SASL"] = (port, "SASL_PLAINTEXT")
+    broker.extra_properties.update(
+        {
+            "sasl.enabled.mechanisms": "SCRAM-SHA-512",
+            "listener.name.sasl.scram-sha-512.sasl.jaas.config": "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+        }
+    )
+    broker.scram_users.update(users)
+    return broker
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -78,6 +91,8 @@ class LocalBroker:
     extra_listeners: dict[str, tuple[int, str]] = field(default_factory=dict)
     #: extra server.properties lines (SASL/JAAS settings for the extra listeners)
     extra_properties: dict[str, str] = field(default_factory=dict)
+    #: SCRAM-SHA-512 users (name -> password) written into the metadata when the data dir is formatted
+    scram_users: dict[str, str] = field(default_factory=dict)
     lib: Path | None = None
 
     @property
@@ -154,7 +169,12 @@ class LocalBroker:
         config = self.render_config()
         if not (self.data_dir / "meta.properties").exists():
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            fmt = self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(config))
+            scram = [
+                arg
+                for name, password in self.scram_users.items()
+                for arg in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")
+            ]
+            fmt = self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(config), *scram)
             proc = subprocess.run(fmt, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 raise BrokerError(f"formatting {self.data_dir} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")

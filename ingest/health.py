@@ -7,6 +7,7 @@ while tables recover.
 * /livez: 200 while the event loop runs and no agent has crashed.
 * /readyz: 200 when the worker is connected to Kafka, owns raw partitions, is not rebalancing
   or recovering tables, and has not paused itself; else 503 with the reasons (JSON).
+* POST /resume[?grace=N]: resume after the dead-letter cap tripped (see ingest.guard).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from ingest.metrics import Metrics
 
 
 class HealthServer(Service):
-    def __init__(self, app: Any, settings: Settings, metrics: Metrics, monitor: Any, **kwargs: Any) -> None:
+    def __init__(self, app: Any, settings: Settings, metrics: Metrics, monitor: Any, cap: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.cap = cap
         self.faust_app = app
         self.settings = settings
         self.metrics = metrics
@@ -37,6 +39,7 @@ class HealthServer(Service):
         server.router.add_get("/metrics", self._metrics)
         server.router.add_get("/livez", self._livez)
         server.router.add_get("/readyz", self._readyz)
+        server.router.add_post("/resume", self._resume)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.settings.web_bind, self.settings.web_port)
@@ -62,6 +65,18 @@ class HealthServer(Service):
         reasons = self.monitor.not_ready_reasons()
         body = {"ready": not reasons, "reasons": reasons, "partitions": self.monitor.partitions()}
         return web.json_response(body, status=200 if not reasons else 503, dumps=_dumps)
+
+    async def _resume(self, request: web.Request) -> web.Response:
+        """Resume after the dead-letter cap tripped; ?grace=N ignores the next N messages (default: a window)."""
+        grace_text = request.query.get("grace")
+        try:
+            grace = int(grace_text) if grace_text is not None else None
+        except ValueError:
+            return web.json_response({"error": "grace must be an integer"}, status=400, dumps=_dumps)
+        was = self.cap.reason
+        self.cap.resume(grace)
+        self.monitor.not_ready_reasons()
+        return web.json_response({"resumed": was is not None, "was": was, "grace": self.cap.grace}, dumps=_dumps)
 
 
 def _dumps(obj: Any) -> str:

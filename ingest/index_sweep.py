@@ -12,7 +12,7 @@ An entry is expired when its newest time is more than horizon + one day before t
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 from ingest.core.dedup.entries import newest_time, put_time
@@ -80,3 +80,17 @@ class Sweeper:
             taken = ordered[: self.chunk]
         self._cursor[partition] = taken[-1] if len(taken) >= self.chunk else None
         return iter(taken)
+
+
+def entry_count(table: Any, partitions: Iterable[int]) -> int:
+    """Index entries held for these partitions (RocksDB: its own estimate, which is cheap)."""
+    store = table.data
+    dbs = getattr(store, "_dbs", None)
+    if dbs is not None:
+        total = 0
+        for partition in partitions:
+            db = dbs.get(partition)
+            if db is not None:
+                total += int(db.property_int_value("rocksdb.estimate-num-keys") or 0)
+        return total
+    return len(getattr(store, "data", {}))

@@ -17,6 +17,7 @@ from aiokafka.client import AIOKafkaClient
 from mode import Service
 
 from ingest.config import Settings
+from ingest.index_sweep import entry_count
 from ingest.kafka import client_options
 from ingest.metrics import Metrics
 
@@ -28,7 +29,7 @@ PROBE_TIMEOUT = 3.0
 
 class Monitor(Service):
     def __init__(
-        self, app: Any, settings: Settings, metrics: Metrics, table: Any, raw_topic: Any, **kwargs: Any
+        self, app: Any, settings: Settings, metrics: Metrics, table: Any, raw_topic: Any, cap: Any, **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.faust_app = app
@@ -37,7 +38,7 @@ class Monitor(Service):
         self.table = table
         self.raw_topic_name = settings.topics.raw
         self.connected = False
-        self.paused_reason: str | None = None
+        self.cap = cap  # the dead-letter cap (ingest.guard): its reason makes the worker not ready
         self._client: AIOKafkaClient | None = None
         self._last_refresh = 0.0
 
@@ -102,8 +103,9 @@ class Monitor(Service):
             reasons.append("rebalancing")
         if getattr(app, "in_recovery", False):
             reasons.append("recovering tables")
-        if self.paused_reason:
-            reasons.append(self.paused_reason)
+        if self.cap.reason:
+            reasons.append(self.cap.reason)
+        self.metrics.paused.set(1 if self.cap.tripped else 0)
         self.metrics.ready.set(0 if reasons else 1)
         return reasons
 
@@ -128,4 +130,9 @@ class Monitor(Service):
                 self.metrics.lag.labels(tp.topic, str(tp.partition)).set(max(0, high - (done or 0)))
         for topic in {self.raw_topic_name, self.settings.topics.dedup_requests}:
             self.metrics.assigned.labels(topic).set(per_topic.get(topic, 0))
+        index_partitions = [tp.partition for tp in assignment if tp.topic == self.settings.topics.dedup_requests]
+        try:
+            self.metrics.index_entries.set(entry_count(self.table, index_partitions))
+        except Exception as exc:  # a store closing during a rebalance: next time
+            log.debug("index size unavailable: %s", exc)
         self.not_ready_reasons()

@@ -153,6 +153,15 @@ class BatchProcessor:
             rec = out.record
             if out.route == "deadletter":
                 m.deadletters.labels(rec["reason"]).inc()
+                log.warning(
+                    "dead-lettered",
+                    extra={
+                        "reason": rec["reason"],
+                        "detail": rec["detail"][:300],
+                        "kafka": f"{raw.topic}/{raw.partition}/{raw.offset}",
+                        "record_id": rec["id"],
+                    },
+                )
                 continue
             m.verdicts.labels(rec["dedup"]["status"]).inc()
             for region in rec["regions"]:
