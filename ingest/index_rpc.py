@@ -23,7 +23,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import orjson
@@ -38,16 +38,24 @@ log = logging.getLogger("ingest.index")
 
 
 def apply_request(
-    table: MutableMapping[bytes, bytes], request: Mapping[str, Any], horizon_s: int
+    table: MutableMapping[bytes, bytes],
+    request: Mapping[str, Any],
+    horizon_s: int,
+    get: Callable[[bytes], bytes | None] | None = None,
 ) -> dict[str, bytes | None] | None:
-    """The owner's side: apply the puts in order, then read the gets (None if none asked)."""
+    """The owner's side: apply the puts in order, then read the gets (None if none asked).
+
+    `get` reads a key of this request's partition (default: the table's own lookup); writes
+    always go through the table, which writes its changelog.
+    """
+    read = get or table.get
     for key, value in request.get("put", ()):
         k = key.encode()
-        table[k] = merge(key, table.get(k), value.encode(), horizon_s)
+        table[k] = merge(key, read(k), value.encode(), horizon_s)
     gets = request.get("get")
     if not gets:
         return None
-    return {k: table.get(k.encode()) for k in gets}
+    return {k: read(k.encode()) for k in gets}
 
 
 def owner(key: str, partitions: int) -> int:

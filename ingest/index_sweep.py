@@ -12,7 +12,7 @@ An entry is expired when its newest time is more than horizon + one day before t
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 from ingest.core.dedup.entries import newest_time, put_time
@@ -94,3 +94,15 @@ def entry_count(table: Any, partitions: Iterable[int]) -> int:
                 total += int(db.property_int_value("rocksdb.estimate-num-keys") or 0)
         return total
     return len(getattr(store, "data", {}))
+
+
+def partition_reader(table: Any, partition: int) -> Callable[[bytes], bytes | None]:
+    """A lookup in one partition's store. faust's RocksDB store asks every partition's DB about
+    a key it has not seen lately (bloom checks and reads in up to 8 DBs for a miss); the index
+    agent knows the key's partition, so it reads that DB alone. Other stores: the table's get."""
+    store = table.data
+    if hasattr(store, "_db_for_partition"):
+        db = store._db_for_partition(partition)
+        get: Callable[[bytes], bytes | None] = db.get
+        return get
+    return table.get  # type: ignore[no-any-return]
