@@ -73,6 +73,7 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("INGEST_DEADLETTER_CAP_WINDOW", "1000", "How many recent raw messages the dead-letter cap looks at."),
     Variable("INGEST_DEADLETTER_CAP_MIN", "200", "Messages seen before the dead-letter cap judges at all."),
+    Variable("INGEST_SESSION_TIMEOUT_S", "30", "Consumer group session timeout: how soon a crashed worker's partitions move to the others."),
     Variable("INGEST_STORE", "rocksdb://", "Table store of the dedup index: rocksdb:// or memory://."),
     Variable("INGEST_DATA_DIR", "var/worker", "Worker state directory (RocksDB tables)."),
     Variable("INGEST_PROCESSING_GUARANTEE", "at_least_once", "at_least_once or exactly_once (Kafka transactions)."),
@@ -133,6 +134,7 @@ class Settings:
     deadletter_cap_share: float
     deadletter_cap_window: int
     deadletter_cap_min: int
+    session_timeout_s: float
     store: str
     data_dir: str
     processing_guarantee: Guarantee
@@ -225,6 +227,7 @@ class Settings:
             deadletter_cap_share=get_fraction("INGEST_DEADLETTER_CAP_SHARE"),
             deadletter_cap_window=get_int("INGEST_DEADLETTER_CAP_WINDOW"),
             deadletter_cap_min=get_int("INGEST_DEADLETTER_CAP_MIN"),
+            session_timeout_s=get_positive_float("INGEST_SESSION_TIMEOUT_S"),
             store=store,
             data_dir=get("INGEST_DATA_DIR"),
             processing_guarantee=guarantee,  # type: ignore[arg-type]

@@ -174,7 +174,7 @@ class LocalBroker:
                 for name, password in self.scram_users.items()
                 for arg in ("--add-scram", f"SCRAM-SHA-512=[name={name},password={password}]")
             ]
-            fmt = self._java("kafka.tools.StorageTool", "format", "-t", _cluster_id(), "-c", str(config), *scram)
+            fmt = self._java("kafka.tools.StorageTool", "format", f"--cluster-id={_cluster_id()}", "-c", str(config), *scram)
             proc = subprocess.run(fmt, capture_output=True, text=True, check=False)
             if proc.returncode != 0:
                 raise BrokerError(f"formatting {self.data_dir} failed:\n{proc.stdout[-2000:]}{proc.stderr[-2000:]}")
@@ -252,6 +252,7 @@ def _alive(pid: int) -> bool:
 
 
 def _cluster_id() -> str:
+    """A random cluster id (base64url of a UUID; it may start with "-", so pass it as --cluster-id=...)."""
     import base64
 
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")

@@ -11,12 +11,15 @@ An entry is expired when its newest time is more than horizon + one day before t
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 from ingest.core.dedup.entries import newest_time, put_time
 from ingest.index_rpc import owner
+
+log = logging.getLogger("ingest.index_sweep")
 
 SLACK_S = 86400
 
@@ -49,10 +52,18 @@ class Sweeper:
         self._last[partition] = now
         cutoff = self.stream_time[partition] - self.horizon_s - SLACK_S
         keys = list(self._next_keys(partition))
+        read = partition_reader(self.table, partition)
         doomed = []
         for key in keys:
-            value = self.table.get(key)
-            if value is not None and newest_time(key.decode(), value) < cutoff:
+            value = read(key)
+            if value is None:
+                continue
+            try:
+                newest = newest_time(key.decode(), value)
+            except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:  # never crash the index agent
+                log.error("dedup index entry %r unreadable, left alone: %s", key[:80], exc)
+                continue
+            if newest < cutoff:
                 doomed.append(key)
         for key in doomed:
             del self.table[key]
@@ -67,8 +78,8 @@ class Sweeper:
         if hasattr(store, "_db_for_partition"):  # faust's RocksDB store: one DB per partition
             db = store._db_for_partition(partition)
             for key in db.keys(from_key=cursor) if cursor else db.keys():
-                if cursor is not None and key == cursor:
-                    continue
+                if (cursor is not None and key == cursor) or not is_index_key(key):
+                    continue  # faust keeps its changelog offset in the same DB
                 taken.append(key)
                 if len(taken) >= self.chunk:
                     break
@@ -80,6 +91,11 @@ class Sweeper:
             taken = ordered[: self.chunk]
         self._cursor[partition] = taken[-1] if len(taken) >= self.chunk else None
         return iter(taken)
+
+
+def is_index_key(key: bytes) -> bool:
+    """`s:<id>`, `h:<hash>` or `b<i>:<band>` (ingest.core.dedup.entries), not faust's own keys."""
+    return key[:2] in (b"s:", b"h:") or (key[:1] == b"b" and b":" in key[1:4])
 
 
 def entry_count(table: Any, partitions: Iterable[int]) -> int:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol, cast
 
@@ -21,6 +22,7 @@ from ingest.core import records
 from ingest.core.model import Origin, Reason, Rejection
 from ingest.core.pipeline import Message, Output, Pipeline, Route
 from ingest.metrics import Metrics
+from ingest.transactions import PartitionLost, TransactionalPublisher
 
 log = logging.getLogger("ingest.worker")
 
@@ -49,13 +51,21 @@ def origin_of(message: Any) -> Origin:
     )
 
 
-async def retrying(what: str, attempt: Callable[[], Awaitable[Any]], on_retry: Callable[[], None] | None = None) -> Any:
-    """Run `attempt` until it succeeds; back off 0.2 s doubling to 5 s. Cancellation stops it."""
+async def retrying(
+    what: str,
+    attempt: Callable[[], Awaitable[Any]],
+    on_retry: Callable[[], None] | None = None,
+    fatal: tuple[type[BaseException], ...] = (),
+) -> Any:
+    """Run `attempt` until it succeeds; back off 0.2 s doubling to 5 s. Cancellation and the
+    `fatal` exceptions stop it."""
     delay = 0.2
     while True:
         try:
             return await attempt()
         except asyncio.CancelledError:
+            raise
+        except fatal:
             raise
         except Exception as exc:
             log.warning("%s failed, retrying in %.1fs: %s", what, delay, exc)
@@ -63,6 +73,23 @@ async def retrying(what: str, attempt: Callable[[], Awaitable[Any]], on_retry: C
                 on_retry()
             await asyncio.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+def generation_of(raw_messages: Sequence[Any]) -> int | None:
+    """The consumer group generation the batch was fetched in (faust messages carry it), or None
+    when the messages do not say or disagree (then the publisher does not check it)."""
+    generations = {getattr(m, "generation_id", None) for m in raw_messages}
+    if len(generations) != 1:
+        return None
+    only = generations.pop()
+    return only if isinstance(only, int) else None
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    outputs: list[Output]
+    #: raw partitions whose outputs were committed (exactly-once mode); None: all (at-least-once)
+    committed: set[int] | None = None
 
 
 class BatchProcessor:
@@ -77,7 +104,9 @@ class BatchProcessor:
         metrics: Metrics,
         max_message_bytes: int,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        transactional: TransactionalPublisher | None = None,
     ) -> None:
+        self.transactional = transactional
         self.pipeline = pipeline
         self.index = index
         self.senders = senders
@@ -93,9 +122,13 @@ class BatchProcessor:
             out.append(Message(m.value, origin, decode_raw(m.value, self.max_message_bytes)))
         return out
 
-    async def process(self, raw_messages: Sequence[Any]) -> list[Output]:
-        """Process and publish one batch; returns the outputs once Kafka acknowledged them all."""
+    async def process(self, raw_messages: Sequence[Any]) -> BatchResult:
+        """Process and publish one batch; returns once Kafka acknowledged (or committed) them."""
         started = time.perf_counter()
+        generation = generation_of(raw_messages)
+        if self.transactional is not None:
+            publisher = self.transactional
+            raw_messages = await retrying("reading uncommitted gaps", lambda: publisher.fill_gaps(raw_messages, generation))
         messages = self.decode(raw_messages)
         decoded_at = time.perf_counter()
         batch = self.pipeline.batch(messages, self.clock())
@@ -109,25 +142,58 @@ class BatchProcessor:
         outputs, puts = batch.complete(fetched)
         await retrying("dedup index insert", lambda: self.index.put_many(puts))
         publish_at = time.perf_counter()
-        outputs = cast(list[Output], await retrying("publish", lambda: self._publish(messages, outputs)))
+        committed: set[int] | None = None
+        if self.transactional is None:
+            outputs = cast(list[Output], await retrying("publish", lambda: self._publish(messages, outputs)))
+        else:
+            outputs, committed = await self._publish_transactions(messages, outputs, generation)
         batch.timings.seconds["publish"] += time.perf_counter() - publish_at
-        self._observe(raw_messages, outputs, batch.timings.seconds, time.perf_counter() - started)
-        return outputs
+        kept = [(r, o) for r, o in zip(raw_messages, outputs, strict=True) if committed is None or r.partition in committed]
+        self._observe([r for r, _ in kept], [o for _, o in kept], batch.timings.seconds, time.perf_counter() - started)
+        return BatchResult(outputs, committed)
+
+    def _encoded(self, msg: Message, planned: Output) -> tuple[Output, bytes]:
+        try:
+            return planned, encode_record(planned.record)
+        except OutputContractError as exc:  # a bug: keep the message, as dead-letter
+            log.error("output broke its schema, dead-lettering: %s", exc)
+            record = records.dead_letter(Rejection(Reason.PROCESSING_ERROR, str(exc)), msg.value, msg.origin, self.clock())
+            return Output("deadletter", record["id"], record), encode_record(record)
+
+    async def _publish_transactions(
+        self, messages: Sequence[Message], outputs: list[Output], generation: int | None
+    ) -> tuple[list[Output], set[int]]:
+        """One transaction per raw partition: its outputs and its next offset (exactly-once)."""
+        assert self.transactional is not None
+        final: list[Output] = []
+        by_partition: dict[int, list[tuple[int, str, bytes, bytes]]] = {}
+        next_offset: dict[int, int] = {}
+        for msg, planned in zip(messages, outputs, strict=True):
+            out, value = self._encoded(msg, planned)
+            final.append(out)
+            p, offset = int(msg.origin.partition or 0), int(msg.origin.offset or 0)
+            by_partition.setdefault(p, []).append((offset, self.topic_names[out.route], out.key.encode(), value))
+            next_offset[p] = max(next_offset.get(p, 0), offset + 1)
+        committed: set[int] = set()
+        publisher = self.transactional
+        for p, recs in by_partition.items():
+            try:
+                await retrying(
+                    f"transaction of raw partition {p}",
+                    lambda p=p, recs=recs: publisher.publish(p, recs, next_offset[p], generation),  # type: ignore[misc]
+                    fatal=(PartitionLost,),
+                )
+            except PartitionLost as exc:
+                log.warning("not committing: %s", exc)
+                continue
+            committed.add(p)
+        return final, committed
 
     async def _publish(self, messages: Sequence[Message], outputs: list[Output]) -> list[Output]:
         futures = []
         final: list[Output] = []
         for msg, planned in zip(messages, outputs, strict=True):
-            out = planned
-            try:
-                value = encode_record(out.record)
-            except OutputContractError as exc:  # a bug: keep the message, as dead-letter
-                log.error("output broke its schema, dead-lettering: %s", exc)
-                record = records.dead_letter(
-                    Rejection(Reason.PROCESSING_ERROR, str(exc)), msg.value, msg.origin, self.clock()
-                )
-                out = Output("deadletter", record["id"], record)
-                value = encode_record(record)
+            out, value = self._encoded(msg, planned)
             futures.append(await self.senders[out.route](out.key.encode(), value))
             self.metrics.published_bytes.labels(self.topic_names[out.route]).inc(len(value))
             final.append(out)
@@ -139,6 +205,8 @@ class BatchProcessor:
     ) -> None:
         m = self.metrics
         n = len(outputs)
+        if n == 0:  # exactly-once: nothing of this batch was committed
+            return
         m.batch_size.observe(n)
         m.batch_seconds.observe(seconds)
         for stage, total in stages.items():

@@ -98,7 +98,7 @@ async def test_routes_every_message_to_exactly_one_output() -> None:
     assert not task.done(), "the batch must not complete before Kafka acknowledged its outputs"
     for fut in outbox.pending:
         fut.set_result(None)
-    outputs = await task
+    outputs = (await task).outputs
     assert [o.route for o in outputs] == ["enriched", "deadletter", "duplicates", "deadletter", "deadletter"]
     assert len(outbox.sent) == 5
     reasons = [decode_record(v).get("reason") for r, _, v in outbox.sent if r == "deadletter"]
@@ -119,7 +119,7 @@ async def test_index_trouble_is_retried_not_dropped() -> None:
     while not outbox.pending:
         await asyncio.sleep(0.05)
     outbox.pending[0].set_result(None)
-    outputs = await task
+    outputs = (await task).outputs
     assert index.calls == 3 and [o.route for o in outputs] == ["enriched"]
 
 
@@ -135,7 +135,7 @@ async def test_redelivered_batch_gets_the_same_outputs() -> None:
         for fut in outbox.pending:
             fut.set_result(None)
         outbox.pending.clear()
-        return await task
+        return (await task).outputs
 
     first, second = await run(), await run()
     assert [(o.route, o.key, o.record["dedup"]) for o in first] == [(o.route, o.key, o.record["dedup"]) for o in second]
@@ -148,3 +148,38 @@ def test_index_owner_applies_puts_before_answering_gets() -> None:
     answer = apply_request(table, {"rid": "r", "reply": 0, "get": ["h:abc", "h:zzz"]}, 100)
     assert answer is not None and orjson.loads(answer["h:abc"] or b"") == {"i": "x", "c": "x", "t": 10}
     assert answer["h:zzz"] is None
+
+
+class FakeTransactions:
+    """The exactly-once publisher's interface; partition 1 belongs to another worker now."""
+
+    def __init__(self) -> None:
+        self.committed: dict[int, tuple[list[tuple[int, str, bytes, bytes]], int]] = {}
+
+    async def fill_gaps(self, raw_messages: Sequence[Any], generation: int | None) -> list[Any]:
+        return list(raw_messages)
+
+    async def publish(self, partition: int, records: Sequence[tuple[int, str, bytes, bytes]], next_offset: int, generation: int | None = None) -> int:
+        from ingest.transactions import PartitionLost
+
+        if partition == 1:
+            raise PartitionLost("raw partition 1 moved to another worker")
+        self.committed[partition] = (list(records), next_offset)
+        return len(records)
+
+
+async def test_exactly_once_commits_per_partition_and_survives_a_lost_one() -> None:
+    txn = FakeTransactions()
+    outbox = Outbox()
+    proc = BatchProcessor(
+        Pipeline(DedupParams()), FlakyIndex(), {r: outbox.sender(r) for r in NAMES}, NAMES, Metrics(), 2 * 1024 * 1024,
+        transactional=txn,  # type: ignore[arg-type]
+    )
+    batch = [FakeMessage(raw(i, BODY + f" {i}").value, offset=10 + i, partition=i % 2) for i in range(6)]
+    result = await proc.process(batch)
+    assert result.committed == {0}
+    records, next_offset = txn.committed[0]
+    assert [r[0] for r in records] == [10, 12, 14] and next_offset == 15
+    assert outbox.sent == []  # exactly-once publishes through the transactions only
+    only_lost = await proc.process([FakeMessage(raw(9, BODY).value, offset=30, partition=1)])
+    assert only_lost.committed == set()  # nothing committed, nothing observed, no crash

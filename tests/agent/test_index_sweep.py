@@ -66,3 +66,38 @@ def test_waits_for_its_interval() -> None:
     apply_request(table, put_request("h:z", 0), DAY)
     assert sweeper.maybe_sweep(0, now=130.0) == 0
     assert sweeper.maybe_sweep(0, now=161.0) == 1
+
+
+class RocksTable(dict[bytes, bytes]):
+    """faust's RocksDB layout: one DB per partition, which also holds faust's own offset key."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        from rocksdict import Rdict
+
+        self.db = Rdict(path)
+        db = self.db
+        self.data: Any = type("Store", (), {"_db_for_partition": staticmethod(lambda p: db)})()
+
+    def __setitem__(self, key: bytes, value: bytes) -> None:
+        self.db[key] = value
+
+    def __delitem__(self, key: bytes) -> None:
+        del self.db[key]
+
+    def get(self, key: bytes, default: Any = None) -> Any:  # type: ignore[override]
+        return self.db.get(key, default)
+
+
+def test_skips_faust_offset_key_in_rocksdb(tmp_path: Any) -> None:
+    table = RocksTable(str(tmp_path / "db"))
+    table.db[b"__faust\x00offset__"] = b"12345"  # what faust's RocksDB store writes next to our keys
+    table.db[b"h:corrupt"] = b"not json"
+    sweeper = Sweeper(table, partitions=1, horizon_s=DAY, interval_s=0, chunk=100)
+    apply_request(table, put_request("h:old", 0), DAY)
+    sweeper.observe(0, put_request("h:new", 10 * DAY))
+    assert sweeper.maybe_sweep(0, now=1.0) == 1
+    assert table.db.get(b"__faust\x00offset__") == b"12345"
+    assert table.db.get(b"h:corrupt") == b"not json"  # unreadable entries are logged and left
+    assert table.db.get(b"h:old") is None
+    table.db.close()

@@ -1,0 +1,246 @@
+"""Exactly-once publishing with Kafka transactions (INGEST_PROCESSING_GUARANTEE=exactly_once).
+
+faust's own exactly-once mode picks the transaction by the destination partition and its
+co-partition group, which only exists for topics the app consumes; the output topics are sinks.
+So the enrich agent does it itself, per raw partition p of a batch:
+
+    begin transaction (transactional.id "<app id>-raw-<p>")
+    send the outputs of p's messages
+    send p's next offset to the transaction (consumer group <app id>)
+    commit
+
+A consumer reading the outputs with isolation.level=read_committed sees each committed output
+once; an aborted transaction (crash, fencing) leaves nothing visible and the messages are
+processed again. A worker that takes partition p over opens the same transactional id, which
+fences the old owner's producer (a zombie can no longer commit) and waits for the old owner's
+last transaction to finish. Only then it reads p's committed offset (the floor) and drops the
+messages below it: a rebalance does not wait for the batch in flight (ingest.app), so the old
+owner may have committed some of the messages the new owner was already given. Messages are
+acked to faust only for partitions whose transaction committed.
+
+faust hands a message out once per session: a batch that was not committed (fenced, taken
+before a rebalance) is not redelivered while the partition stays here, and a later batch would
+commit past it. So before processing, each owned partition's part of the batch must cover every
+offset from its floor to its last message; the messages missing in between are read from Kafka
+(read_committed: none where an offset holds a transaction marker) and processed with the batch. Messages below the floor and repeats in the batch are skipped. The dedup index is outside the transactions: its
+updates are idempotent and a redelivered message gets its earlier verdict (ingest.core.dedup).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import ProducerFenced
+
+from ingest.config import Settings
+from ingest.kafka import client_options
+
+log = logging.getLogger("ingest.transactions")
+
+
+class PartitionLost(RuntimeError):
+    """Another worker owns this raw partition now (this worker's producer was fenced)."""
+
+
+@dataclass(frozen=True)
+class Refetched:
+    """A raw message read again from Kafka to fill a gap (faust's message attributes)."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: float | None  # seconds, as faust has it
+    key: bytes | None
+    value: bytes
+    generation_id: int | None = None
+
+
+def _holes(offsets: Sequence[int], floor: int) -> tuple[int, int] | None:
+    """[first, last + 1) of the offsets from `floor` up to the last of the sorted `offsets` that
+    are not among them, or None when there are none."""
+    first = last = None
+    expected = floor
+    for offset in offsets:
+        if offset > expected:
+            first = expected if first is None else first
+            last = offset
+        expected = max(expected, offset + 1)
+    return None if first is None or last is None else (first, last)
+
+
+class Fenced(RuntimeError):
+    """This worker's producer was fenced but the partition is still assigned to it: retry."""
+
+
+class TransactionalPublisher:
+    """Publishes per raw partition in transactions. `owns(p, generation)` says whether raw
+    partition p is assigned here and `generation` (of the batch's messages, None: unknown) is the
+    consumer group generation now: after a rebalance, messages fetched before it are redelivered
+    from the committed offset, so a batch of an older generation must not be committed."""
+
+    def __init__(self, settings: Settings, owns: Callable[[int, int | None], bool] = lambda p, g: True) -> None:
+        self.settings = settings
+        self.group_id = settings.app_id
+        self.owns = owns
+        self._producers: dict[int, AIOKafkaProducer] = {}
+        self._floor: dict[int, int] = {}
+        self._admin: AIOKafkaAdminClient | None = None
+        self._reader: AIOKafkaConsumer | None = None
+        self._lock = asyncio.Lock()
+        self.refetched = 0
+
+    async def _committed(self, partition: int) -> int:
+        """The group's committed offset of raw partition `partition` (0 if none)."""
+        if self._admin is None:
+            self._admin = AIOKafkaAdminClient(**client_options(self.settings.kafka))
+            await self._admin.start()
+        tp = TopicPartition(self.settings.topics.raw, partition)
+        offsets = await self._admin.list_consumer_group_offsets(self.group_id, partitions=[tp])
+        found = offsets.get(tp)
+        return max(0, found.offset) if found is not None else 0
+
+    async def _producer(self, partition: int) -> AIOKafkaProducer:
+        async with self._lock:
+            producer = self._producers.get(partition)
+            if producer is None:
+                producer = AIOKafkaProducer(
+                    **client_options(self.settings.kafka),
+                    transactional_id=f"{self.settings.app_id}-raw-{partition}",
+                    enable_idempotence=True,
+                    acks="all",
+                    linger_ms=2,
+                    max_request_size=16 * 1024 * 1024,
+                )
+                await producer.start()  # initialises the transactions: fences an older owner
+                try:
+                    self._floor[partition] = await self._committed(partition)
+                except Exception:
+                    await producer.stop()
+                    raise
+                self._producers[partition] = producer
+            return producer
+
+    async def fill_gaps(self, raw_messages: Sequence[Any], generation: int | None) -> list[Any]:
+        """The batch per partition in offset order without repeats; for each owned partition, the
+        messages missing between its floor and its last message here, read from Kafka, added."""
+        by_partition: dict[int, dict[int, Any]] = {}
+        for m in raw_messages:
+            by_partition.setdefault(int(m.partition), {}).setdefault(int(m.offset), m)
+        out: list[Any] = []
+        for partition, by_offset in by_partition.items():
+            offsets = sorted(by_offset)
+            if self.owns(partition, generation):
+                await self._producer(partition)
+                floor = self._floor.get(partition, 0)
+                holes = _holes(offsets, floor)
+                if holes is not None:
+                    found = [m for m in await self._read(partition, *holes) if m.offset not in by_offset]
+                    if found:
+                        log.warning(
+                            "raw partition %s: %d messages in [%d, %d) were not committed, processing them now",
+                            partition, len(found), *holes,
+                        )
+                        self.refetched += len(found)
+                    for m in found:
+                        by_offset[m.offset] = m
+                    offsets = sorted(by_offset)
+            out.extend(by_offset[o] for o in offsets)
+        return out
+
+    async def _read(self, partition: int, start: int, end: int, timeout_s: float = 30.0) -> list[Refetched]:
+        """Raw messages at offsets [start, end) of `partition` (committed ones; none where the
+        offsets hold transaction markers or were deleted)."""
+        if self._reader is None:
+            self._reader = AIOKafkaConsumer(
+                **client_options(self.settings.kafka),
+                group_id=None,
+                enable_auto_commit=False,
+                isolation_level="read_committed",
+                auto_offset_reset="earliest",
+                max_partition_fetch_bytes=16 * 1024 * 1024,
+            )
+            await self._reader.start()
+        reader = self._reader
+        tp = TopicPartition(self.settings.topics.raw, partition)
+        reader.assign([tp])
+        reader.seek(tp, start)
+        out: list[Refetched] = []
+        deadline = asyncio.get_running_loop().time() + timeout_s
+        while await reader.position(tp) < end:
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"reading raw partition {partition} [{start}, {end}) took over {timeout_s:.0f}s")
+            batch = await reader.getmany(tp, timeout_ms=500, max_records=1000)
+            for r in batch.get(tp, ()):
+                if start <= r.offset < end:
+                    ts = None if r.timestamp is None or r.timestamp < 0 else r.timestamp / 1000
+                    out.append(Refetched(r.topic, r.partition, r.offset, ts, r.key, r.value or b""))
+        return out
+
+    def floor(self, partition: int) -> int | None:
+        """The next offset of `partition` to publish, as far as this worker knows."""
+        return self._floor.get(partition)
+
+    async def _drop(self, partition: int) -> None:
+        producer = self._producers.pop(partition, None)
+        if producer is not None:
+            try:
+                await producer.stop()
+            except Exception as exc:  # closing a fenced producer may complain; it is gone anyway
+                log.debug("closing producer of partition %s: %s", partition, exc)
+
+    async def publish(
+        self, partition: int, records: Sequence[tuple[int, str, bytes, bytes]], next_offset: int, generation: int | None = None
+    ) -> int:
+        """Publish (raw offset, topic, key, value) records and commit `next_offset` of raw partition
+        `partition` in one transaction; records below the floor are skipped (already committed).
+        Returns how many were published. Raises PartitionLost when fenced by the partition's new
+        owner, Fenced (retry) when fenced while still the owner; other errors abort and propagate."""
+        if not self.owns(partition, generation):  # taken before a rebalance: never fence the new owner
+            await self._drop(partition)
+            raise PartitionLost(f"raw partition {partition} is no longer assigned here")
+        producer = await self._producer(partition)
+        floor, fresh = self._floor.get(partition, 0), []
+        for record in sorted(records, key=lambda r: r[0]):
+            if record[0] >= floor:  # below: committed already, or a repeat in this batch
+                fresh.append(record)
+                floor = record[0] + 1
+        if not fresh:
+            return 0
+        tp = TopicPartition(self.settings.topics.raw, partition)
+        try:
+            async with producer.transaction():
+                futures = [await producer.send(topic, value, key=key) for _, topic, key, value in fresh]
+                await producer.send_offsets_to_transaction({tp: next_offset}, self.group_id)
+            for fut in futures:
+                await fut
+            # faust may hand us these messages again (a rebalance seeks kept partitions back to
+            # the committed offset, which may predate this commit): the floor skips them
+            self._floor[partition] = max(self._floor.get(partition, 0), next_offset)
+            return len(fresh)
+        except ProducerFenced as exc:
+            await self._drop(partition)
+            if self.owns(partition, generation):
+                raise Fenced(f"raw partition {partition}: producer fenced, taking it back") from exc
+            raise PartitionLost(f"raw partition {partition} moved to another worker") from exc
+        except Exception:
+            await self._drop(partition)  # a fresh producer next time: aborts whatever was open
+            raise
+
+    async def stop(self) -> None:
+        for partition in list(self._producers):
+            await self._drop(partition)
+        if self._admin is not None:
+            await self._admin.close()
+            self._admin = None
+        if self._reader is not None:
+            await self._reader.stop()
+            self._reader = None
+
+    def owned(self) -> list[Any]:
+        return sorted(self._producers)
