@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 RAW_SCHEMA = "raw_article.v1"
 ENRICHED_SCHEMA = "enriched_article.v1"
@@ -98,28 +98,28 @@ class Normalised:
     content_hash: str
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+# Tags are NamedTuples: immutable like the rest, and several times cheaper to build than frozen
+# dataclasses, which matters at ~50 of them per article.
+
+
+class Evidence(NamedTuple):
     text: str
     where: Literal["title", "dateline", "lead", "body"]
 
 
-@dataclass(frozen=True, slots=True)
-class Subdivision:
+class Subdivision(NamedTuple):
     code: str
     name: str
     mentions: int
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(NamedTuple):
     name: str
     subdivision: str | None
     mentions: int
 
 
-@dataclass(frozen=True, slots=True)
-class RegionTag:
+class RegionTag(NamedTuple):
     code: str
     name: str
     score: float
@@ -130,8 +130,7 @@ class RegionTag:
     places: tuple[Place, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TopicTag:
+class TopicTag(NamedTuple):
     code: str
     label: str
     level: int

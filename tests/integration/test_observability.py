@@ -121,6 +121,8 @@ def test_prometheus_reads_the_workers_counts(fresh_env: dict[str, str], tmp_path
                 break
             time.sleep(1)
         assert got == expected, (got, (tmp_path / "prometheus.log").read_text()[-2000:])
+        regions = query(port, 'sum(ingest_region_tags_total{job="ingest"})')
+        assert regions is not None and regions >= 10, "every good item names Turkey (Ankara) and Iraq (Baghdad)"
     finally:
         prom.terminate()
         prom.wait(30)

@@ -1,0 +1,354 @@
+"""Regions: which countries an article involves, how much, and where in Turkey, Syria and Iraq.
+
+Evidence: every accepted hit of a country's name, demonym or capital, of a TR/SY/IQ province or
+place (counting for its country), or of an institution, party, armed group or office holder.
+Weight = where it is (title, dateline, lead: 2.5; body: 1.0 in the first half, 0.75 after) x
+what it is (1.0; institutions 0.7 and media 0.3; background phrases such as "Iraq war veteran"
+0.2). Institutions are weaker evidence: one linked to several countries (ISIS: SY, IQ) counts
+for those of them the article names otherwise, if any; an institution that is its country's
+only evidence counts in full.
+Rejected: hits inside street names ("Syria Street", شارع سوريا), case-sensitive aliases not
+written exactly ("us" is not "US"), and ambiguous aliases that fail their rule (see
+lexicons/ambiguity.json: capitalisation, local and global negative cues, person names, support).
+Score = 1 - exp(-S / 3.6): one title, dateline or lead mention reaches 0.5 ("about"), as do
+three early body mentions; one or two late passing mentions stay below. A country whose only
+evidence is background phrases stays below 0.5. Primary: the highest score, if >= 0.5.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ingest.core.model import Evidence, Place, RegionTag, Subdivision
+from ingest.core.tagging.gazetteer import CORE, Gazetteer, Ref
+from ingest.core.tagging.matcher import Hit
+
+WHERE_WEIGHT = {"title": 2.5, "dateline": 2.5, "lead": 2.5, "body": 1.0}
+LATE_BODY = 0.75
+SCALE = 2.5 / math.log(2)
+BACKGROUND_CAP = 0.45
+MAX_EVIDENCE = 8
+_LIST_GLUE = re.compile(r"^\s*(?:,|and|or|&|ve|et|und|y|و|،)?\s*$", re.IGNORECASE)
+_NAME_WORD = re.compile(r"[A-ZÇĞİÖŞÜ][a-zçğıöşü'’.-]+$")
+_NOT_NAMES = frozenset(
+    "the a an in of and or to from for with by on at as king queen president prime minister kingdom republic "
+    "state northern southern eastern western north south east west central new old upper lower greater".split()
+)
+
+
+@dataclass(slots=True)
+class Zones:
+    """Where each part of the matched text is: title, dateline, lead, body."""
+
+    title_end: int
+    dateline_end: int
+    lead_end: int
+    total: int
+
+    def where(self, pos: int) -> str:
+        if pos < self.title_end:
+            return "title"
+        if pos < self.dateline_end:
+            return "dateline"
+        if pos < self.lead_end:
+            return "lead"
+        return "body"
+
+    def weight(self, pos: int) -> tuple[str, float]:
+        where = self.where(pos)
+        if where != "body":
+            return where, WHERE_WEIGHT[where]
+        late = pos - self.lead_end > (self.total - self.lead_end) / 2
+        return where, LATE_BODY if late else 1.0
+
+
+@dataclass(slots=True)
+class _Country:
+    score: float = 0.0
+    mentions: int = 0
+    direct: bool = False  # has evidence other than institutions and background phrases
+    background_only: bool = True
+    first: int = 1 << 30
+    evidence: dict[tuple[str, str], None] = field(default_factory=dict)  # (surface form, where), in order
+    subdivisions: dict[str, int] = field(default_factory=dict)
+    places: dict[tuple[str, str | None], int] = field(default_factory=dict)
+
+
+def _is_all_caps_line(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return line.upper() == line and line.lower() != line
+
+
+def _neighbour_word(text: str, start: int, end: int, before: bool) -> str | None:
+    if before:
+        head = text[max(0, start - 40) : start]
+        if not head.endswith(" ") or head.rstrip().endswith((".", "!", "?", ":", "\n", '"', "“", "—", "-")):
+            return None
+        words = head.split()
+        return words[-1] if words else None
+    tail = text[end : end + 40]
+    if not tail.startswith(" "):
+        return None
+    words = tail.split()
+    return words[0] if words else None
+
+
+def _looks_like_person(text: str, hit: Hit) -> bool:
+    for before in (True, False):
+        word = _neighbour_word(text, hit.start, hit.end, before)
+        if word and _NAME_WORD.match(word) and word.lower().strip(".'’") not in _NOT_NAMES:
+            return True
+    return False
+
+
+def _in_list(hits: Sequence[Hit], i: int, text: str) -> bool:
+    """Next to another country name in a list ("Egypt, Iraq, Jordan and Lebanon")."""
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(hits) and any(r.kind in ("name", "demonym") and not r.ambiguous for r in hits[j].refs):
+            lo, hi = (hits[j].end, hits[i].start) if j < i else (hits[i].end, hits[j].start)
+            if 0 <= hi - lo <= 6 and _LIST_GLUE.match(text[lo:hi]):
+                return True
+    return False
+
+
+def _street(gaz: Gazetteer, folded: str, hit: Hit) -> bool:
+    """Part of a street or square name: "Syria Street", "İstanbul Caddesi", "شارع سوريا"."""
+    if folded.startswith(gaz.street_after, hit.end):
+        end = folded.find(" ", hit.end + 1)
+        word = folded[hit.end + 1 : end if end != -1 else len(folded)].strip(".,;:")
+        return word in gaz.street_words
+    return folded.endswith(gaz.street_before, 0, hit.start)
+
+
+def _finds(text: str, phrase: str) -> list[int]:
+    out = []
+    pos = text.find(phrase)
+    while pos != -1:
+        out.append(pos)
+        pos = text.find(phrase, pos + 1)
+    return out
+
+
+def _background_spans(gaz: Gazetteer, folded: str) -> list[tuple[int, int]]:
+    """Where background phrases ("Iraq war veteran") occur: hits inside them are mentions only."""
+    spans: list[tuple[int, int]] = []
+    if not any(word in folded for word in gaz.background_words):
+        return spans
+    for phrase in gaz.background:
+        pos = folded.find(phrase)
+        while pos != -1:
+            spans.append((pos, pos + len(phrase)))
+            pos = folded.find(phrase, pos + 1)
+    return spans
+
+
+def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zones: Zones) -> tuple[RegionTag, ...]:
+    """Region tags for `text` (title, blank line, body) from its matcher hits."""
+    supported: set[str] = set()  # countries with unambiguous evidence, for the ambiguity rules
+    # occurrences grouped by surface form and the matcher's (shared) refs tuple, keyed by its id
+    groups: dict[tuple[str, int], tuple[tuple[Ref, ...], list[tuple[int, str, float]]]] = {}
+    spans = _background_spans(gaz, folded)
+    suppressed = [(lo, lo + len(p), code) for p, code in gaz.suppress for lo in _finds(folded, p)]
+    title_end, dateline_end, lead_end = zones.title_end, zones.dateline_end, zones.lead_end
+    half = lead_end + (zones.total - lead_end) / 2
+    background_weight = gaz.background_weight
+    for i, hit in enumerate(hits):
+        refs = hit.refs
+        if refs[0].kind == "term" and len(refs) == 1:
+            continue
+        start = hit.start
+        if start < title_end:
+            where, weight = "title", 2.5
+        elif start < dateline_end:
+            where, weight = "dateline", 2.5
+        elif start < lead_end:
+            where, weight = "lead", 2.5
+        else:
+            where, weight = "body", (1.0 if start < half else LATE_BODY)
+        if folded[hit.end : hit.end + 3] in gaz.street_prefixes and _street(gaz, folded, hit):
+            continue
+        if folded.endswith(gaz.street_before, 0, start):
+            continue
+        if spans and any(lo <= start and hit.end <= hi for lo, hi in spans):
+            weight = background_weight
+        group = groups.get((hit.form, id(refs)))
+        if group is None:
+            group = groups[(hit.form, id(refs))] = (refs, [])
+        group[1].append((i, where, weight))
+        for ref in refs:
+            if (
+                ref.kind in _DIRECT
+                and not ref.ambiguous
+                and ref.exact in (None, hit.form)
+                and weight > background_weight
+            ):
+                supported.update(ref.countries)
+    countries: dict[str, _Country] = {}
+    institutions: list[tuple[Ref, str, list[tuple[int, str, float]]]] = []
+    verdicts: dict[tuple[str, tuple[str, ...]], bool | None] = {}
+    for (form, _), (refs, occurrences) in groups.items():
+        for ref in refs:
+            if ref.kind == "term" or (ref.exact is not None and form != ref.exact):
+                continue
+            if ref.kind in _PROPER and form[:1].isascii() and not form[:1].isupper():
+                continue  # a proper name written in lower case is a word ("reading", "south georgia")
+            if ref.ambiguous and len(refs) > 1 and _other_supported(refs, ref, supported):
+                continue  # an alias of two countries (عمان: Amman, Oman) goes to the one with support
+            kept = occurrences
+            if ref.ambiguous:
+                kept = [
+                    o for o in occurrences if _accept_ambiguous(gaz, text, folded, hits, o[0], ref, supported, verdicts)
+                ]
+                if not kept:
+                    continue
+            if ref.kind == "inst":
+                institutions.append((ref, form, [(i, w, weight * ref.weight) for i, w, weight in kept]))
+                continue
+            if ref.weight != 1.0:
+                kept = [(i, w, weight * ref.weight) for i, w, weight in kept]
+            for code in ref.countries:
+                mine = kept
+                if suppressed:  # "Greek Cypriots" is no evidence for Greece
+                    mine = [
+                        o
+                        for o in kept
+                        if not any(c == code and lo <= hits[o[0]].start < hi for lo, hi, c in suppressed)
+                    ]
+                if mine:
+                    _add(countries, code, hits, form, mine, ref, direct=True)
+    for ref, form, kept in institutions:
+        named = [c for c in ref.countries if c in countries and countries[c].direct]
+        for code in named or ref.countries:
+            mine = kept
+            if ref.weight == 0.7 and (code not in countries or not countries[code].direct):
+                mine = [(i, w, weight / 0.7) for i, w, weight in kept]  # the country's only sign: full weight
+            _add(countries, code, hits, form, mine, ref, direct=False)
+    return _finish(gaz, countries)
+
+
+_DIRECT = frozenset({"name", "demonym", "capital", "sub", "place", "city"})
+_PROPER = frozenset({"name", "capital", "sub", "place", "city"})
+
+
+def _other_supported(refs: tuple[Ref, ...], ref: Ref, supported: set[str]) -> bool:
+    """Another country this alias can name has unambiguous evidence, and this one has none."""
+    if any(c in supported for c in ref.countries):
+        return False
+    return any(
+        other is not ref and other.kind != "term" and any(c in supported for c in other.countries) for other in refs
+    )
+
+
+def _add(
+    countries: dict[str, _Country],
+    code: str,
+    hits: Sequence[Hit],
+    form: str,
+    kept: list[tuple[int, str, float]],
+    ref: Ref,
+    direct: bool,
+) -> None:
+    c = countries.get(code)
+    if c is None:
+        c = countries[code] = _Country()
+    total = 0.0
+    for _, where, weight in kept:
+        total += weight
+        if len(c.evidence) < MAX_EVIDENCE:
+            c.evidence[(form, where)] = None
+    c.score += total
+    c.mentions += len(kept)
+    first = hits[kept[0][0]].start
+    c.first = min(c.first, first)
+    if direct and total > ref_background(kept):
+        c.direct = True
+    if any(w > 0.2 for _, _, w in kept):
+        c.background_only = False
+    if code in CORE:
+        n = len(kept)
+        if ref.kind == "sub" and ref.subdivision:
+            c.subdivisions[ref.subdivision] = c.subdivisions.get(ref.subdivision, 0) + n
+        elif ref.kind == "place":
+            c.places[(ref.key, ref.subdivision)] = c.places.get((ref.key, ref.subdivision), 0) + n
+            if ref.subdivision:
+                c.subdivisions[ref.subdivision] = c.subdivisions.get(ref.subdivision, 0) + n
+
+
+def ref_background(kept: list[tuple[int, str, float]]) -> float:
+    """The total an occurrence list would have if all of it were background phrases."""
+    return 0.2 * len(kept) + 1e-9
+
+
+def _accept_ambiguous(
+    gaz: Gazetteer,
+    text: str,
+    folded: str,
+    hits: Sequence[Hit],
+    i: int,
+    ref: Ref,
+    supported: set[str],
+    verdicts: dict[tuple[str, tuple[str, ...]], bool | None],
+) -> bool:
+    """The rule of an ambiguous alias (lexicons/ambiguity.json) for this occurrence."""
+    hit = hits[i]
+    rule = gaz.rule(hit.form)
+    latin = hit.form[:1].isascii()
+    if rule.capitalized and latin and not hit.form[:1].isupper():
+        return False
+    if rule.negative_local is not None:
+        lo = max(0, hit.start - 30)
+        for m in rule.negative_local.finditer(folded, lo, hit.end + 30):
+            if m.start() <= hit.start and m.end() >= hit.end:
+                return False
+    key = (hit.form.lower(), ref.countries)
+    if key not in verdicts:  # the article-level part: support, global negative cues
+        support = any(c in supported for c in ref.countries) or any(p in folded for p in rule.positive)
+        negative = bool(rule.negative_global) and not support and any(p in folded for p in rule.negative_global)
+        verdicts[key] = None if negative else support
+    verdict = verdicts[key]
+    if verdict is None:
+        return False
+    if rule.person and latin and _looks_like_person(text, hit) and not _is_all_caps_line(text, hit.start, hit.end):
+        return False
+    if rule.require_support and not verdict:
+        # a country name listed among others ("Egypt, Iraq, Jordan and Lebanon"); not a city
+        # followed by its country ("TRIPOLI, Lebanon")
+        return ref.kind in ("name", "demonym") and _in_list(hits, i, text)
+    return True
+
+
+def _finish(gaz: Gazetteer, countries: dict[str, _Country]) -> tuple[RegionTag, ...]:
+    scored = []
+    for code, c in countries.items():
+        score = 1 - math.exp(-c.score / SCALE)
+        if c.background_only:
+            score = min(score, BACKGROUND_CAP)
+        scored.append((round(score, 3), -c.first, code, c))
+    scored.sort(reverse=True)
+    tags = []
+    for rank, (score, _, code, c) in enumerate(scored):
+        subdivisions = tuple(
+            Subdivision(sub, gaz.subdivision_names.get(sub, sub), n)
+            for sub, n in sorted(c.subdivisions.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        places = tuple(
+            Place(name, sub, n) for (name, sub), n in sorted(c.places.items(), key=lambda kv: (-kv[1], kv[0][0]))
+        )
+        tags.append(
+            RegionTag(
+                code=code,
+                name=gaz.country_names.get(code, code),
+                score=score,
+                mentions=c.mentions,
+                primary=rank == 0 and score >= 0.5,
+                evidence=tuple(Evidence(text, where) for text, where in c.evidence),  # type: ignore[arg-type]
+                subdivisions=subdivisions,
+                places=places,
+            )
+        )
+    return tuple(tags)
