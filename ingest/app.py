@@ -35,6 +35,14 @@ from ingest.worker import BatchProcessor
 
 log = logging.getLogger("ingest.app")
 
+MAX_POLL_RECORDS = 100
+
+
+def stream_buffer_size(settings: Settings) -> int:
+    """Events a stream may buffer: never fills up before faust has paused every partition."""
+    partitions = max(settings.raw_partitions, settings.index_partitions)
+    return max(4 * settings.batch_size, 2048, 5 * partitions * MAX_POLL_RECORDS + MAX_POLL_RECORDS)
+
 INDEX_TABLE = "dedup-index"
 #: RocksDB options of each dedup-index partition (faust's defaults: 64 MiB x 3 write buffers, a
 #: 2 GiB block cache, 3-bit blooms). Most index reads are misses (a new story's 16 band keys, read
@@ -88,7 +96,14 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         consumer_auto_offset_reset="earliest",
         producer_max_request_size=16 * 1024 * 1024,
         consumer_max_fetch_size=8 * 1024 * 1024,
-        stream_buffer_maxsize=max(4 * settings.batch_size, 2048),
+        # One consumer feeds both agents, and faust blocks its whole delivery loop when a stream's
+        # buffer is full: with a raw backlog, index requests queued behind raw messages never
+        # reached the index agent the enrich agent was waiting for (a deadlock bench/run.py found,
+        # see tests/integration/test_faults.py). faust stops fetching a partition when one of its
+        # messages finds the buffer 80% full; until every partition has been stopped so, each
+        # poll can add MAX_POLL_RECORDS, so the other 20% must hold partitions x that.
+        stream_buffer_maxsize=stream_buffer_size(settings),
+        broker_max_poll_records=MAX_POLL_RECORDS,
         broker_commit_interval=1.0,
         # A rebalance must not wait for the batch in flight: that batch may be waiting for index
         # partitions that only get an owner once the rebalance is done (a deadlock, seen in

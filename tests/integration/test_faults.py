@@ -131,6 +131,25 @@ def test_kill_9_mid_stream_then_restart(fault_broker: LocalBroker, tmp_path: Pat
 
 
 @pytest.mark.timeout(400)
+def test_backlog_bigger_than_the_stream_buffers(fault_broker: LocalBroker, tmp_path: Path) -> None:
+    """A worker that starts on a backlog larger than faust's stream buffers still answers its own
+    index requests (once, faust's blocked delivery loop starved the index agent: a deadlock)."""
+    env = env_for(fault_broker, tmp_path)
+    worker = WorkerProcess(env, tmp_path / "w1.log")
+    asyncio.run(create_topics(worker.settings))
+    pairs = [
+        (f"bk/{i}".encode(), orjson.dumps({"id": f"bk-{i}", "source": "backlog", "title": f"Item {i}", "body": f"Report number {i} on harvest {i * 7} tonnes near Konya. " * 4}))
+        for i in range(6000)
+    ]
+    produce(worker, pairs)
+    worker.start()
+    try:
+        check_accounting(pairs, outputs(worker, len(pairs), 300))
+    finally:
+        worker.stop()
+
+
+@pytest.mark.timeout(400)
 def test_two_workers_one_killed(fault_broker: LocalBroker, tmp_path: Path) -> None:
     env = env_for(fault_broker, tmp_path)
     first = WorkerProcess(env, tmp_path / "w1.log")
