@@ -79,7 +79,7 @@ def run() -> dict[str, Any]:
         return text, zones, hits, folded, n.language
 
     prepared = [parts(n) for n in items]
-    result = {
+    result: dict[str, Any] = {
         "articles": len(items),
         "median_bytes": statistics.median(sizes),
         "patterns": gaz.sizes,

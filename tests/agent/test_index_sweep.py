@@ -85,7 +85,7 @@ class RocksTable(dict[bytes, bytes]):
     def __delitem__(self, key: bytes) -> None:
         del self.db[key]
 
-    def get(self, key: bytes, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, key: bytes, default: Any = None) -> Any:
         return self.db.get(key, default)
 
 
