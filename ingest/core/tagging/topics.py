@@ -117,6 +117,7 @@ def tag_topics(gaz: Gazetteer, hits: Sequence[Hit], zones: Zones, language: str 
     listed.add(primary)
     total[primary] = max(total.get(primary, 0.0), value)
     evidence[primary] = list(dict.fromkeys(form for code in [primary, *members] for form in evidence.get(code, ())))
+    below = _descendants_with_cues(evidence, topics)
     out = []
     for code in sorted(listed, key=lambda c: (c != primary, -total[c], c)):
         t = topics[code]
@@ -128,20 +129,28 @@ def tag_topics(gaz: Gazetteer, hits: Sequence[Hit], zones: Zones, language: str 
                 parent=t["parent"],
                 score=round(1 - math.exp(-total[code] / SCALE), 3),
                 primary=code == primary,
-                evidence=tuple(_gather(code, evidence, topics)),
+                evidence=tuple(_gather(code, evidence, below.get(code, ()))),
             )
         )
     return tuple(out)
 
 
-def _gather(code: str, evidence: dict[str, list[str]], topics: dict[str, dict[str, Any]]) -> list[str]:
+def _descendants_with_cues(evidence: dict[str, list[str]], topics: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """For each topic, its descendants that have cues, in the order the cues were found."""
+    below: dict[str, list[str]] = {}
+    for child in evidence:
+        node = topics[child]["parent"]
+        while node is not None:
+            below.setdefault(node, []).append(child)
+            node = topics[node]["parent"]
+    return below
+
+
+def _gather(code: str, evidence: dict[str, list[str]], descendants: Sequence[str]) -> list[str]:
     """The cue terms of the topic and of its descendants."""
     out = list(evidence.get(code, ()))
-    for child, terms in evidence.items():
-        if child != code and len(out) < MAX_EVIDENCE:
-            node = topics[child]["parent"]
-            while node is not None and node != code:
-                node = topics[str(node)]["parent"]
-            if node == code:
-                out.extend(t for t in terms if t not in out)
+    for child in descendants:
+        if len(out) >= MAX_EVIDENCE:
+            break
+        out.extend(t for t in evidence[child] if t not in out)
     return out[:MAX_EVIDENCE]
