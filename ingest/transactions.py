@@ -22,8 +22,10 @@ faust hands a message out once per session: a batch that was not committed (fenc
 before a rebalance) is not redelivered while the partition stays here, and a later batch would
 commit past it. So before processing, each owned partition's part of the batch must cover every
 offset from its floor to its last message; the messages missing in between are read from Kafka
-(read_committed: none where an offset holds a transaction marker) and processed with the batch. Messages below the floor and repeats in the batch are skipped. The dedup index is outside the transactions: its
-updates are idempotent and a redelivered message gets its earlier verdict (ingest.core.dedup).
+(read_committed: none where an offset holds a transaction marker) and processed with the batch.
+Messages below the floor and repeats in the batch are skipped. The dedup index is outside the
+transactions: its updates are idempotent and a redelivered message gets its earlier verdict
+(ingest.core.dedup).
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ class Fenced(RuntimeError):
 class TransactionalPublisher:
     """Publishes per raw partition in transactions. `owns(p, generation)` says whether raw
     partition p is assigned here and `generation` (of the batch's messages, None: unknown) is the
-    consumer group generation now: after a rebalance, messages fetched before it are redelivered
-    from the committed offset, so a batch of an older generation must not be committed."""
+    consumer group generation now: a batch fetched before a rebalance is not committed (its
+    messages are read again by whoever owns the partition now, see fill_gaps)."""
 
     def __init__(self, settings: Settings, owns: Callable[[int, int | None], bool] = lambda p, g: True) -> None:
         self.settings = settings
