@@ -39,6 +39,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from bench.corpus import generate
 from ingest.devbroker import REPO, LocalBroker, free_port
+from tests.kafka_support import topic_env
 
 ROOT = REPO / "var" / "bench"
 CLK = os.sysconf("SC_CLK_TCK")
@@ -190,22 +191,17 @@ async def watch_outputs(
 
 
 def worker_env(bootstrap: str, tag: str, raw: str, web_port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INGEST_")}
-    env.update(
-        INGEST_KAFKA_BOOTSTRAP_SERVERS=bootstrap,
+    """A worker on topics `bench.<tag>.*` reading `raw`; quiet, and the dead-letter cap off."""
+    return topic_env(
+        bootstrap,
+        f"bench.{tag}",
+        ROOT / f"worker-{tag}-{web_port}",
         INGEST_APP_ID=f"bench-{tag}",
         INGEST_TOPIC_RAW=raw,
-        INGEST_TOPIC_ENRICHED=f"bench.{tag}.enriched",
-        INGEST_TOPIC_DUPLICATES=f"bench.{tag}.duplicates",
-        INGEST_TOPIC_DEADLETTER=f"bench.{tag}.deadletter",
-        INGEST_TOPIC_DEDUP_REQUESTS=f"bench.{tag}.dedup.requests",
-        INGEST_TOPIC_DEDUP_REPLIES=f"bench.{tag}.dedup.replies",
-        INGEST_DATA_DIR=str(ROOT / f"worker-{tag}-{web_port}"),
         INGEST_WEB_PORT=str(web_port),
         INGEST_LOG_LEVEL="warning",
         INGEST_DEADLETTER_CAP_SHARE="1",
     )
-    return env
 
 
 def outputs_of(tag: str) -> list[str]:

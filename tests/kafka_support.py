@@ -10,17 +10,19 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
+
 from ingest.codec import decode_record
 from ingest.config import Settings
 from ingest.devbroker import LocalBroker, free_port
 from ingest.feed import read_topics
-from ingest.kafka import create_topics
+from ingest.kafka import client_options, create_topics
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -99,6 +101,21 @@ class WorkerProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+async def send_raw(
+    worker: WorkerProcess, items: Sequence[tuple[bytes, bytes | None]], partition: int | None = None
+) -> None:
+    """Produce (key, value) pairs to the worker's raw topic and wait until Kafka has them all."""
+    producer = AIOKafkaProducer(**client_options(worker.settings.kafka), max_request_size=16 * 1024 * 1024, acks="all")
+    await producer.start()
+    try:
+        futures = [
+            await producer.send(worker.settings.topics.raw, value, key=key, partition=partition) for key, value in items
+        ]
+        await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
 
 
 @contextmanager

@@ -9,7 +9,6 @@ These tests use their own broker (one of them stops it) and their own workers.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import time
 from collections import Counter
@@ -24,7 +23,7 @@ from ingest.devbroker import LocalBroker
 from ingest.feed import read_topics
 from ingest.kafka import create_topics
 from tests.dedup_streams import generate
-from tests.kafka_support import WorkerProcess, start_broker, topic_env, unique
+from tests.kafka_support import WorkerProcess, send_raw, start_broker, topic_env, unique
 
 pytestmark = pytest.mark.kafka
 
@@ -51,22 +50,8 @@ def fault_stream(seed: int, copies: int = 4, bad: int = 40) -> list[tuple[bytes,
     return out
 
 
-async def _produce(worker: WorkerProcess, pairs: list[tuple[bytes, bytes]]) -> None:
-    from aiokafka import AIOKafkaProducer
-
-    from ingest.kafka import client_options
-
-    producer = AIOKafkaProducer(**client_options(worker.settings.kafka), acks="all", linger_ms=5, max_request_size=16 * 1024 * 1024)
-    await producer.start()
-    try:
-        futures = [await producer.send(worker.settings.topics.raw, value, key=key) for key, value in pairs]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
-
-
 def produce(worker: WorkerProcess, pairs: list[tuple[bytes, bytes]]) -> None:
-    asyncio.run(_produce(worker, pairs))
+    asyncio.run(send_raw(worker, pairs))
 
 
 def outputs(worker: WorkerProcess, want: int, timeout: float, isolation: str = "read_uncommitted") -> list[dict[str, Any]]:
@@ -106,6 +91,11 @@ def check_accounting(pairs: list[tuple[bytes, bytes]], records: list[dict[str, A
     return {"raw": len(pairs), "outputs": len(records), "repeated": extra}
 
 
+def second_worker(env: dict[str, str], tmp: Path) -> WorkerProcess:
+    """Another worker in the same group: its own port and state directory."""
+    return WorkerProcess(dict(env, INGEST_WEB_PORT=str(int(env["INGEST_WEB_PORT"]) + 1), INGEST_DATA_DIR=str(tmp / "d2")), tmp / "w2.log")
+
+
 def env_for(broker: LocalBroker, tmp: Path, **extra: str) -> dict[str, str]:
     return topic_env(broker.bootstrap, unique("f"), tmp / "data", INGEST_SESSION_TIMEOUT_S="10", **extra)
 
@@ -119,9 +109,7 @@ def test_kill_9_mid_stream_then_restart(fault_broker: LocalBroker, tmp_path: Pat
     worker.start()
     produce(worker, pairs)
     wait_for_progress(worker, 0.25, len(pairs))
-    assert worker.proc is not None
-    os.kill(worker.proc.pid, signal.SIGKILL)
-    worker.proc.wait()
+    worker.stop(signal.SIGKILL)
     restarted = WorkerProcess(env, tmp_path / "w2.log")
     restarted.start()
     try:
@@ -154,16 +142,14 @@ def test_two_workers_one_killed(fault_broker: LocalBroker, tmp_path: Path) -> No
     env = env_for(fault_broker, tmp_path)
     first = WorkerProcess(env, tmp_path / "w1.log")
     asyncio.run(create_topics(first.settings))
-    second = WorkerProcess(dict(env, INGEST_WEB_PORT=str(int(env["INGEST_WEB_PORT"]) + 1), INGEST_DATA_DIR=str(tmp_path / "d2")), tmp_path / "w2.log")
+    second = second_worker(env, tmp_path)
     first.start()
     second.start()
     pairs = fault_stream(seed=42)
     try:
         produce(first, pairs)
         wait_for_progress(first, 0.25, len(pairs))
-        assert first.proc is not None
-        os.kill(first.proc.pid, signal.SIGKILL)
-        first.proc.wait()
+        first.stop(signal.SIGKILL)
         check_accounting(pairs, outputs(second, len(pairs), 300))
         second.wait_ready(60)
         raw = orjson.loads(second.http_text("/readyz"))["partitions"][second.settings.topics.raw]
@@ -212,7 +198,7 @@ def test_rebalance_while_the_index_is_rebuilt(fault_broker: LocalBroker, tmp_pat
     originals = [i for i in items if i.kind in ("original", "same_subject", "templated")]
     copies = [i for i in items if i.kind in ("copy", "exact")]
     first.start()
-    second = WorkerProcess(dict(env, INGEST_WEB_PORT=str(int(env["INGEST_WEB_PORT"]) + 1), INGEST_DATA_DIR=str(tmp_path / "d2")), tmp_path / "w2.log")
+    second = second_worker(env, tmp_path)
     try:
         pairs = [(f"ft/o{n}".encode(), i.line()) for n, i in enumerate(originals)]
         produce(first, pairs)
@@ -253,14 +239,12 @@ def test_exactly_once_under_faults(fault_broker: LocalBroker, tmp_path: Path, fa
     first.start()
     survivor: WorkerProcess
     if fault == "two-workers-one-killed":
-        survivor = WorkerProcess(dict(env, INGEST_WEB_PORT=str(int(env["INGEST_WEB_PORT"]) + 1), INGEST_DATA_DIR=str(tmp_path / "d2")), tmp_path / "w2.log")
+        survivor = second_worker(env, tmp_path)
         survivor.start()
     try:
         produce(first, pairs)
         wait_for_progress(first, 0.25, len(pairs))
-        assert first.proc is not None
-        os.kill(first.proc.pid, signal.SIGKILL)
-        first.proc.wait()
+        first.stop(signal.SIGKILL)
         if fault == "kill-9-restart":
             survivor = WorkerProcess(env, tmp_path / "w2.log")
             survivor.start()

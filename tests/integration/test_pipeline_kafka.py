@@ -11,11 +11,9 @@ from typing import Any
 import jsonschema
 import orjson
 import pytest
-from aiokafka import AIOKafkaProducer
 
 from ingest.codec import schema
-from ingest.kafka import client_options
-from tests.kafka_support import WorkerProcess, read_outputs, unique
+from tests.kafka_support import WorkerProcess, read_outputs, send_raw, unique
 
 pytestmark = pytest.mark.kafka
 SAMPLE = Path(__file__).resolve().parents[2] / "ingest" / "samples" / "wire-feed.jsonl"
@@ -38,20 +36,6 @@ def retag(lines: list[bytes], tag: str) -> list[bytes]:
 
 def validate(record: dict[str, Any]) -> None:
     jsonschema.Draft202012Validator(schema(record["schema"])).validate(record)
-
-
-async def send_raw(
-    worker: WorkerProcess, items: list[tuple[bytes, bytes | None]], partition: int | None = None
-) -> None:
-    producer = AIOKafkaProducer(**client_options(worker.settings.kafka), max_request_size=16 * 1024 * 1024, acks="all")
-    await producer.start()
-    try:
-        futures = [
-            await producer.send(worker.settings.topics.raw, value, key=key, partition=partition) for key, value in items
-        ]
-        await asyncio.gather(*futures)
-    finally:
-        await producer.stop()
 
 
 def test_sample_feed_end_to_end(worker: WorkerProcess) -> None:
