@@ -199,19 +199,17 @@ class TransactionalPublisher:
     async def publish(
         self, partition: int, records: Sequence[tuple[int, str, bytes, bytes]], next_offset: int, generation: int | None = None
     ) -> int:
-        """Publish (raw offset, topic, key, value) records and commit `next_offset` of raw partition
-        `partition` in one transaction; records below the floor are skipped (already committed).
+        """Publish (raw offset, topic, key, value) records, in offset order without repeats (as
+        fill_gaps leaves a batch), and commit `next_offset` of raw partition `partition` in one
+        transaction; records below the floor are skipped (already committed).
         Returns how many were published. Raises PartitionLost when fenced by the partition's new
         owner, Fenced (retry) when fenced while still the owner; other errors abort and propagate."""
         if not self.owns(partition, generation):  # taken before a rebalance: never fence the new owner
             await self._drop(partition)
             raise PartitionLost(f"raw partition {partition} is no longer assigned here")
         producer = await self._producer(partition)
-        floor, fresh = self._floor.get(partition, 0), []
-        for record in sorted(records, key=lambda r: r[0]):
-            if record[0] >= floor:  # below: committed already, or a repeat in this batch
-                fresh.append(record)
-                floor = record[0] + 1
+        floor = self._floor.get(partition, 0)
+        fresh = [r for r in records if r[0] >= floor]  # below: committed already
         if not fresh:
             return 0
         tp = TopicPartition(self.settings.topics.raw, partition)
