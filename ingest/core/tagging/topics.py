@@ -35,12 +35,7 @@ SCALE = 3.0
 LIST_AT = 0.6
 ALONE_AT = 1.0  # raw score that lists the best top-level topic when nothing reaches LIST_AT
 MAX_EVIDENCE = 6
-
-
-def REPEAT(n: int) -> float:
-    return 0.5 if n else 1.0
-
-
+REPEAT = 0.5  # what a repeated term adds, relative to its first occurrence
 LEXICON_LANGUAGES = frozenset({"en", "tr", "ar", "fr", "de", "ku"})
 
 
@@ -65,7 +60,7 @@ def _cues(gaz: Gazetteer, hits: Sequence[Hit], zones: Zones, language: str) -> t
             term = hit.form.lower()
             n = seen.get((code, term), 0)
             seen[(code, term)] = n + 1
-            own[code] = own.get(code, 0.0) + weight * WHERE[zones.where(hit.start)] * REPEAT(n)
+            own[code] = own.get(code, 0.0) + weight * WHERE[zones.where(hit.start)] * (REPEAT if n else 1.0)
             found = evidence.setdefault(code, [])
             if n == 0 and len(found) < MAX_EVIDENCE:
                 found.append(hit.form)
