@@ -75,8 +75,8 @@ def run() -> dict[str, Any]:
     def parts(n: Normalised) -> tuple[Any, ...]:
         text = f"{n.title}\n\n{n.body}"
         zones = Zones(len(n.title), len(n.title) + 2, len(n.title) + 2 + len(n.lead), len(text))
-        hits, folded = gaz.matcher.find(text)
-        return text, zones, hits, folded, n.language
+        found = gaz.matcher.find(text)
+        return text, zones, found, n.language
 
     prepared = [parts(n) for n in items]
     result: dict[str, Any] = {
@@ -86,8 +86,8 @@ def run() -> dict[str, Any]:
         "baseline_lower_split_us": median_us(lambda t: t.lower().split(), texts),
         "tag_us": median_us(tagger.tag, items),
         "matcher_us": median_us(gaz.matcher.find, texts),
-        "regions_us": median_us(lambda p: tag_regions(gaz, p[0], p[3], p[2], p[1]), prepared),
-        "topics_us": median_us(lambda p: tag_topics(gaz, p[2], p[1], p[4]), prepared),
+        "regions_us": median_us(lambda p: tag_regions(gaz, p[0], p[2].folded, p[2].hits, p[1]), prepared),
+        "topics_us": median_us(lambda p: tag_topics(gaz, p[2].spans, p[0], p[1], p[3]), prepared),
     }
     result["ratio_to_baseline"] = result["tag_us"] / result["baseline_lower_split_us"]
     return {k: round(v, 2) if isinstance(v, float) else v for k, v in result.items()}

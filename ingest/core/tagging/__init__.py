@@ -31,7 +31,7 @@ class Tagger:
         body_start = len(title) + 2
         dateline_end = body_start + len(norm.dateline) if norm.dateline else body_start
         zones = Zones(len(title), dateline_end, body_start + len(norm.lead), len(text))
-        hits, folded = self.gazetteer.matcher.find(text)
-        regions = tag_regions(self.gazetteer, text, folded, hits, zones)
-        topics = tag_topics(self.gazetteer, hits, zones, norm.language)
+        found = self.gazetteer.matcher.find(text)
+        regions = tag_regions(self.gazetteer, text, found.folded, found.hits, zones)
+        topics = tag_topics(self.gazetteer, found.spans, text, zones, norm.language)
         return Tags(regions=regions, topics=topics, taxonomy_version=self.version)

@@ -72,7 +72,12 @@ class Gazetteer:
     background_weight: float
     suppress: tuple[tuple[str, str], ...]  # (phrase, country): occurrences inside do not count for it
     primary_rollup: dict[str, str]  # topic -> the top-level topic its cues count for when choosing the primary
+    lineage: dict[str, tuple[str, ...]]  # topic -> itself and its ancestors, up to its top level
+    editorial_top: dict[str, str]  # topic -> the top-level topic its cues count for as primary (rollup applied)
     institution_cues: dict[str, tuple[str, float]]  # institution kind -> (topic, weight)
+    topic_cues: list[tuple[Cue, ...]]  # per matcher pattern: the topic cues its refs give
+    direct_countries: list[tuple[str, ...]]  # per pattern: countries it is unambiguous, direct evidence for
+    direct_exact: list[tuple[Ref, ...]]  # per pattern: the same from case-sensitive refs (if written exactly)
     version: str
     sizes: dict[str, int] = field(default_factory=dict)
     _rule_cache: dict[str, Rule] = field(default_factory=dict)
@@ -184,6 +189,52 @@ def _rule(data: dict[str, Any], defaults: dict[str, Any]) -> Rule:
     )
 
 
+Cue = tuple[str, float, "tuple[str, ...] | None", "str | None"]  # topic, weight, languages, exact form
+
+
+def _topic_cues(matcher: Matcher, institution_cues: dict[str, tuple[str, float]]) -> list[tuple[Cue, ...]]:
+    """Per pattern, its topic cues: each term ref (with the languages that list it), and each
+    unambiguous institution whose kind is a cue (with its exact form when case-sensitive)."""
+    by_refs: dict[int, tuple[Cue, ...]] = {}
+    out = []
+    for refs in matcher.refs:
+        cues = by_refs.get(id(refs))
+        if cues is None:
+            found: list[Cue] = []
+            for ref in refs:
+                if ref.kind == "term":
+                    found.append((ref.key, ref.weight, ref.languages, None))
+                elif ref.kind == "inst" and ref.role in institution_cues and not ref.ambiguous:
+                    code, weight = institution_cues[ref.role]
+                    found.append((code, weight, None, ref.exact))
+            cues = by_refs[id(refs)] = tuple(found)
+        out.append(cues)
+    return out
+
+
+DIRECT = frozenset({"name", "demonym", "capital", "sub", "place", "city"})  # kinds that name a place
+
+
+def _is_direct(ref: Ref) -> bool:
+    """Unambiguous evidence for its countries (not an institution, not a topic cue)."""
+    return ref.kind in DIRECT and not ref.ambiguous
+
+
+def _lineage(topics: dict[str, dict[str, Any]], code: str) -> tuple[str, ...]:
+    line = [code]
+    while topics[line[-1]]["parent"] is not None:
+        line.append(topics[line[-1]]["parent"])
+    return tuple(line)
+
+
+def _editorial_top(lineage: tuple[str, ...], rollup: dict[str, str]) -> str:
+    """The nearest rolled-up topic's target, else the top level."""
+    for node in lineage:
+        if node in rollup:
+            return rollup[node]
+    return lineage[-1]
+
+
 def load() -> Gazetteer:
     entries, names, subdivision_names = _entries()
     taxonomy = load_json("taxonomy/medtop.json")
@@ -199,11 +250,15 @@ def load() -> Gazetteer:
             for word in words:
                 term_languages.setdefault((code, word), set()).add(language)
     for (code, word), languages in term_languages.items():
-        entries.append((word, Ref("term", code, weight=weights.get(fold(word), 1.0), languages=tuple(sorted(languages)))))
+        entries.append(
+            (word, Ref("term", code, weight=weights.get(fold(word), 1.0), languages=tuple(sorted(languages))))
+        )
         terms += 1
     amb = load_json("lexicons/ambiguity.json")
     rules = load_json("lexicons/topic_rules.json")
-    for code in [*rules["primary_rollup"], *rules["primary_rollup"].values()] + [c for c, _ in rules["institution_cues"].values()]:
+    for code in [*rules["primary_rollup"], *rules["primary_rollup"].values()] + [
+        c for c, _ in rules["institution_cues"].values()
+    ]:
         if code not in topics:
             raise ValueError(f"lexicons/topic_rules.json uses {code}, which is not in the taxonomy")
     defaults = amb["defaults"]
@@ -211,7 +266,9 @@ def load() -> Gazetteer:
         load_json(f"gazetteer/{name}.json")["version"] for name in ("countries", "core_regions", "institutions")
     ]
     version = ";".join([taxonomy["version"], lexicon["version"], *gazetteers, amb["version"], rules["version"]])
-    matcher = Matcher(entries)
+    matcher = Matcher(entries, rich=lambda ref: ref.kind != "term")
+    lineage = {code: _lineage(topics, code) for code in topics}
+    institution_cues = {kind: (code, float(w)) for kind, (code, w) in rules["institution_cues"].items()}
     return Gazetteer(
         matcher=matcher,
         country_names=names,
@@ -228,7 +285,15 @@ def load() -> Gazetteer:
         background_weight=float(amb["background_weight"]),
         suppress=tuple((fold(phrase), code) for phrase, code in amb["suppress"]),
         primary_rollup=dict(rules["primary_rollup"]),
-        institution_cues={kind: (code, float(w)) for kind, (code, w) in rules["institution_cues"].items()},
+        lineage=lineage,
+        editorial_top={code: _editorial_top(line, rules["primary_rollup"]) for code, line in lineage.items()},
+        institution_cues=institution_cues,
+        topic_cues=_topic_cues(matcher, institution_cues),
+        direct_countries=[
+            tuple(dict.fromkeys(c for r in refs if _is_direct(r) and r.exact is None for c in r.countries))
+            for refs in matcher.refs
+        ],
+        direct_exact=[tuple(r for r in refs if _is_direct(r) and r.exact is not None) for refs in matcher.refs],
         version=version,
         sizes={"patterns": matcher.size, "aliases": len(entries) - terms, "terms": terms},
     )

@@ -31,6 +31,8 @@ LATE_BODY = 0.75
 SCALE = 2.5 / math.log(2)
 BACKGROUND_CAP = 0.45
 MAX_EVIDENCE = 8
+
+
 @dataclass(slots=True)
 class Zones:
     """Where each part of the matched text is: title, dateline, lead, body."""
@@ -70,7 +72,8 @@ class _Country:
 
 
 def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zones: Zones) -> tuple[RegionTag, ...]:
-    """Region tags for `text` (title, blank line, body) from its matcher hits."""
+    """Region tags for `text` (title, blank line, body) from its matcher hits (those with a
+    region ref: the matcher gives topic-only matches as spans, not hits)."""
     supported: set[str] = set()  # countries with unambiguous evidence, for the ambiguity rules
     # occurrences grouped by surface form and the matcher's (shared) refs tuple, keyed by its id
     groups: dict[tuple[str, int], tuple[tuple[Ref, ...], list[tuple[int, str, float]]]] = {}
@@ -79,10 +82,9 @@ def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zon
     title_end, dateline_end, lead_end = zones.title_end, zones.dateline_end, zones.lead_end
     half = lead_end + (zones.total - lead_end) / 2
     background_weight = gaz.background_weight
+    street_before = any(word in folded for word in gaz.street_before)  # "شارع سوريا": rare, so checked once
     for i, hit in enumerate(hits):
         refs = hit.refs
-        if refs[0].kind == "term" and len(refs) == 1:
-            continue
         start = hit.start
         if start < title_end:
             where, weight = "title", 2.5
@@ -94,7 +96,7 @@ def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zon
             where, weight = "body", (1.0 if start < half else LATE_BODY)
         if folded[hit.end : hit.end + 3] in gaz.street_prefixes and in_street_name(gaz, folded, hit):
             continue
-        if folded.endswith(gaz.street_before, 0, start):
+        if street_before and folded.endswith(gaz.street_before, 0, start):
             continue
         if spans and any(lo <= start and hit.end <= hi for lo, hi in spans):
             weight = background_weight
@@ -102,14 +104,11 @@ def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zon
         if group is None:
             group = groups[(hit.form, id(refs))] = (refs, [])
         group[1].append((i, where, weight))
-        for ref in refs:
-            if (
-                ref.kind in _DIRECT
-                and not ref.ambiguous
-                and ref.exact in (None, hit.form)
-                and weight > background_weight
-            ):
-                supported.update(ref.countries)
+        if weight > background_weight:
+            supported.update(gaz.direct_countries[hit.pattern])
+            for ref in gaz.direct_exact[hit.pattern]:
+                if ref.exact == hit.form:
+                    supported.update(ref.countries)
     countries: dict[str, _Country] = {}
     institutions: list[tuple[Ref, str, list[tuple[int, str, float]]]] = []
     verdicts: dict[tuple[str, tuple[str, ...]], bool | None] = {}
@@ -153,7 +152,6 @@ def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zon
     return _finish(gaz, countries)
 
 
-_DIRECT = frozenset({"name", "demonym", "capital", "sub", "place", "city"})
 _PROPER = frozenset({"name", "capital", "sub", "place", "city"})
 
 

@@ -22,12 +22,13 @@ found, first ones first.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from collections import Counter
 from collections.abc import Sequence
-from typing import Any
+from operator import itemgetter
 
 from ingest.core.model import TopicTag
 from ingest.core.tagging.gazetteer import Gazetteer
-from ingest.core.tagging.matcher import Hit
 from ingest.core.tagging.regions import Zones
 
 WHERE = {"title": 3.0, "dateline": 1.5, "lead": 2.0, "body": 1.0}
@@ -35,49 +36,68 @@ SCALE = 3.0
 LIST_AT = 0.6
 ALONE_AT = 1.0  # raw score that lists the best top-level topic when nothing reaches LIST_AT
 MAX_EVIDENCE = 6
+_ZONE_WEIGHTS = (WHERE["title"], WHERE["dateline"], WHERE["lead"], WHERE["body"])  # in text order
+_INDEX = itemgetter(2)
+_LIST_RAW = -SCALE * math.log(1 - LIST_AT)  # the raw score whose score is LIST_AT
 REPEAT = 0.5  # what a repeated term adds, relative to its first occurrence
 LEXICON_LANGUAGES = frozenset({"en", "tr", "ar", "fr", "de", "ku"})
 
 
-def _cues(gaz: Gazetteer, hits: Sequence[Hit], zones: Zones, language: str) -> tuple[dict[str, float], dict[str, list[str]]]:
-    """Raw score of each topic from its own cues, and the cue forms found."""
+def _cues(
+    gaz: Gazetteer, spans: Sequence[tuple[int, int, int]], text: str, zones: Zones, language: str
+) -> tuple[dict[str, float], dict[str, list[str]]]:
+    """Raw score of each topic from its own cues, and the cue forms found (first ones first).
+
+    A term's repeats are counted per lexicon entry, whatever its surface form or variant. Spans
+    are counted per pattern and zone first (in C), so the Python work is per distinct pattern."""
     own: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
-    seen: dict[tuple[str, str], int] = {}
+    seen: set[tuple[str, str]] = set()
     check_language = language in LEXICON_LANGUAGES
-    for hit in hits:
-        for ref in hit.refs:
-            if ref.kind == "term":
-                if check_language and language not in ref.languages:
-                    continue
-                code, weight = ref.key, ref.weight
-            elif ref.kind == "inst" and ref.role in gaz.institution_cues and not ref.ambiguous:
-                if ref.exact is not None and hit.form != ref.exact:
-                    continue
-                code, weight = gaz.institution_cues[ref.role]
-            else:
+    table, bases = gaz.topic_cues, gaz.matcher.bases
+    starts = [s for s, _, _ in spans]
+    cuts = [0, *(bisect_left(starts, z) for z in (zones.title_end, zones.dateline_end, zones.lead_end)), len(spans)]
+    for zone, lo, hi in zip(_ZONE_WEIGHTS, cuts, cuts[1:], strict=False):
+        if lo == hi:
+            continue
+        segment = spans[lo:hi]
+        counts = Counter(map(_INDEX, segment))
+        firsts: dict[int, tuple[int, int, int]] = dict(
+            zip(map(_INDEX, reversed(segment)), reversed(segment), strict=True)
+        )
+        for index, count in counts.items():
+            cues = table[index]
+            if not cues:
                 continue
-            term = hit.form.lower()
-            n = seen.get((code, term), 0)
-            seen[(code, term)] = n + 1
-            own[code] = own.get(code, 0.0) + weight * WHERE[zones.where(hit.start)] * (REPEAT if n else 1.0)
-            found = evidence.setdefault(code, [])
-            if n == 0 and len(found) < MAX_EVIDENCE:
-                found.append(hit.form)
+            for code, weight, languages, exact in cues:
+                n = count
+                if exact is not None:
+                    n = sum(1 for s, e, i in segment if i == index and text[s:e] == exact)
+                    if not n:
+                        continue
+                elif check_language and languages is not None and language not in languages:
+                    continue
+                key = (code, bases[index])
+                if key in seen:
+                    own[code] += weight * zone * REPEAT * n
+                    continue
+                seen.add(key)
+                own[code] = own.get(code, 0.0) + weight * zone * (1 + REPEAT * (n - 1))
+                found = evidence.setdefault(code, [])
+                if len(found) < MAX_EVIDENCE:
+                    start, end, _ = firsts[index]
+                    found.append(exact or text[start:end])
     return own, evidence
 
 
 def _primary(gaz: Gazetteer, own: dict[str, float]) -> tuple[str, float, list[str]] | None:
     """The top-level topic with the most cues once primary_rollup is applied, its raw score, and
     the topics whose cues made it."""
-    topics, rollup = gaz.topics, gaz.primary_rollup
     editorial: dict[str, float] = {}
     members: dict[str, list[str]] = {}
+    tops = gaz.editorial_top
     for code, value in own.items():
-        node: str = code
-        while node not in rollup and topics[node]["parent"] is not None:
-            node = topics[node]["parent"]
-        top = rollup.get(node, node)
+        top = tops[code]
         editorial[top] = editorial.get(top, 0.0) + value
         members.setdefault(top, []).append(code)
     if not editorial:
@@ -86,33 +106,27 @@ def _primary(gaz: Gazetteer, own: dict[str, float]) -> tuple[str, float, list[st
     return top, value, members[top]
 
 
-def tag_topics(gaz: Gazetteer, hits: Sequence[Hit], zones: Zones, language: str = "und") -> tuple[TopicTag, ...]:
-    own, evidence = _cues(gaz, hits, zones, language)
+def tag_topics(
+    gaz: Gazetteer, spans: Sequence[tuple[int, int, int]], text: str, zones: Zones, language: str = "und"
+) -> tuple[TopicTag, ...]:
+    """Topic tags from the matcher's spans over `text` (see the module docstring)."""
+    own, evidence = _cues(gaz, spans, text, zones, language)
     if not own:
         return ()
-    topics = gaz.topics
+    topics, lineage = gaz.topics, gaz.lineage
     total: dict[str, float] = {}
     for code, value in own.items():
-        node: str | None = code
-        while node is not None:
+        for node in lineage[code]:
             total[node] = total.get(node, 0.0) + value
-            node = topics[node]["parent"]
-    listed = {code for code, value in total.items() if 1 - math.exp(-value / SCALE) >= LIST_AT}
-    for code in list(listed):
-        parent = topics[code]["parent"]
-        while parent is not None:
-            listed.add(parent)
-            parent = topics[parent]["parent"]
+    listed = {node for code, value in total.items() if value >= _LIST_RAW for node in lineage[code]}
     best = _primary(gaz, own)
     if best is None or best[1] < ALONE_AT:
         return ()
     primary, value, members = best
-    if not listed:
-        listed = {primary}
     listed.add(primary)
     total[primary] = max(total.get(primary, 0.0), value)
     evidence[primary] = list(dict.fromkeys(form for code in [primary, *members] for form in evidence.get(code, ())))
-    below = _descendants_with_cues(evidence, topics)
+    below = _descendants_with_cues(evidence, lineage)
     out = []
     for code in sorted(listed, key=lambda c: (c != primary, -total[c], c)):
         t = topics[code]
@@ -130,14 +144,12 @@ def tag_topics(gaz: Gazetteer, hits: Sequence[Hit], zones: Zones, language: str 
     return tuple(out)
 
 
-def _descendants_with_cues(evidence: dict[str, list[str]], topics: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+def _descendants_with_cues(evidence: dict[str, list[str]], lineage: dict[str, tuple[str, ...]]) -> dict[str, list[str]]:
     """For each topic, its descendants that have cues, in the order the cues were found."""
     below: dict[str, list[str]] = {}
     for child in evidence:
-        node = topics[child]["parent"]
-        while node is not None:
+        for node in lineage[child][1:]:
             below.setdefault(node, []).append(child)
-            node = topics[node]["parent"]
     return below
 
 
