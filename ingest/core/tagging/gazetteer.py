@@ -189,25 +189,30 @@ def _rule(data: dict[str, Any], defaults: dict[str, Any]) -> Rule:
     )
 
 
-Cue = tuple[str, float, "tuple[str, ...] | None", "str | None"]  # topic, weight, languages, exact form
+Cue = tuple[str, float, "tuple[str, ...] | None", "str | None", bool]
+"""A topic cue: topic, weight, languages (terms), exact form (case-sensitive aliases), and
+whether it counts only when written capitalised (an ambiguous alias: "Islamic State" is an
+armed group, "an Islamic state" is not)."""
 
 
 def _topic_cues(matcher: Matcher, institution_cues: dict[str, tuple[str, float]]) -> list[tuple[Cue, ...]]:
     """Per pattern, its topic cues: each term ref (with the languages that list it), and each
-    unambiguous institution whose kind is a cue (with its exact form when case-sensitive)."""
-    by_refs: dict[int, tuple[Cue, ...]] = {}
+    institution whose kind is a cue (with its exact form when case-sensitive; ambiguous
+    aliases only in Latin script, and written capitalised)."""
+    by_refs: dict[tuple[int, bool], tuple[Cue, ...]] = {}
     out = []
-    for refs in matcher.refs:
-        cues = by_refs.get(id(refs))
+    for refs, base in zip(matcher.refs, matcher.bases, strict=True):
+        latin = base[:1].isascii()
+        cues = by_refs.get((id(refs), latin))
         if cues is None:
             found: list[Cue] = []
             for ref in refs:
                 if ref.kind == "term":
-                    found.append((ref.key, ref.weight, ref.languages, None))
-                elif ref.kind == "inst" and ref.role in institution_cues and not ref.ambiguous:
+                    found.append((ref.key, ref.weight, ref.languages, None, False))
+                elif ref.kind == "inst" and ref.role in institution_cues and (latin or not ref.ambiguous):
                     code, weight = institution_cues[ref.role]
-                    found.append((code, weight, None, ref.exact))
-            cues = by_refs[id(refs)] = tuple(found)
+                    found.append((code, weight, None, ref.exact, ref.ambiguous))
+            cues = by_refs[(id(refs), latin)] = tuple(found)
         out.append(cues)
     return out
 

@@ -1,8 +1,9 @@
 """Topics: IPTC Media Topics from cue terms (lexicons/topics.json), with scores and a primary.
 
 Cues: every topic term found (in the article's own language when the lexicon has that language:
-"war" is German for "was"), and every unambiguous institution whose kind has a cue in
-lexicons/topic_rules.json (an armed group named is a conflict cue, a party a politics cue).
+"war" is German for "was"), and every institution whose kind has a cue in
+lexicons/topic_rules.json (an armed group named is a conflict cue, a party a politics cue); an
+ambiguous institution alias counts only in Latin script and capitalised ("Islamic State").
 Each cue adds its weight x where it is (title 3.0, lead 2.0, dateline 1.5, body 1.0); a term
 repeated adds half as much each further time.
 
@@ -69,13 +70,15 @@ def _cues(
             cues = table[index]
             if not cues:
                 continue
-            for code, weight, languages, exact in cues:
+            for code, weight, languages, exact, capitalised in cues:
                 n = count
                 if exact is not None:
                     n = sum(1 for s, e, i in segment if i == index and text[s:e] == exact)
-                    if not n:
-                        continue
-                elif check_language and languages is not None and language not in languages:
+                elif capitalised:
+                    n = sum(1 for s, _, i in segment if i == index and text[s].isupper())
+                if not n:
+                    continue
+                if check_language and languages is not None and language not in languages:
                     continue
                 key = (code, bases[index])
                 if key in seen:
