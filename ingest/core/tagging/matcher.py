@@ -39,11 +39,12 @@ _ASCII_SEPARATORS = {i: " " for i in range(128) if not chr(i).isalnum()}
 
 
 def _separator_table() -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """For every code point: not a letter or digit (so a word boundary)."""
+    """For every code point: not a letter or digit (so a word boundary). Built from the runs of
+    `[^\W_]` (exactly `str.isalnum`) over all code points: ~50 ms, against ~500 ms per character."""
     table = np.ones(0x110000, dtype=np.bool_)
-    for i in range(0x110000):
-        if chr(i).isalnum():
-            table[i] = False
+    every = "".join(map(chr, range(0x110000)))
+    for run in re.finditer(r"[^\W_]+", every):
+        table[run.start() : run.end()] = False
     return table
 
 
