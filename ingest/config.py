@@ -51,6 +51,11 @@ VARIABLES: tuple[Variable, ...] = (
     ),
     Variable("INGEST_BATCH_SIZE", "500", "Most raw messages the worker processes as one batch."),
     Variable("INGEST_BATCH_WINDOW_MS", "20", "Longest wait for a batch to fill before processing it."),
+    Variable(
+        "INGEST_PRODUCER_LINGER_MS",
+        "10",
+        "How long the worker's producer gathers messages into one request (throughput vs latency).",
+    ),
     Variable("INGEST_DEDUP_TIMEOUT_S", "30", "Wait for dedup index answers before re-asking."),
     Variable("INGEST_DEDUP_JACCARD", "0.8", "Near-copy: estimated word-shingle Jaccard similarity at least this."),
     Variable(
@@ -126,6 +131,7 @@ class Settings:
     max_message_bytes: int
     batch_size: int
     batch_window_ms: int
+    producer_linger_ms: int
     dedup_timeout_s: float
     dedup_jaccard: float
     dedup_containment: float
@@ -219,6 +225,7 @@ class Settings:
             max_message_bytes=get_int("INGEST_MAX_MESSAGE_BYTES", low=1024),
             batch_size=get_int("INGEST_BATCH_SIZE"),
             batch_window_ms=get_int("INGEST_BATCH_WINDOW_MS"),
+            producer_linger_ms=get_int("INGEST_PRODUCER_LINGER_MS", low=0),
             dedup_timeout_s=float(get_int("INGEST_DEDUP_TIMEOUT_S")),
             dedup_jaccard=get_fraction("INGEST_DEDUP_JACCARD"),
             dedup_containment=get_fraction("INGEST_DEDUP_CONTAINMENT"),
