@@ -1,6 +1,6 @@
 """Dedup cost per article as the index grows: 10k vs 200k indexed articles, and memory per article.
 
-    .venv/bin/python -m bench.dedup_bench [--large 200000] [--out bench/results/dedup.json]
+    .venv/bin/python -m bench.dedup_bench [--large 200000] [--stores dict,rocksdb] [--out bench/results/dedup.json]
 
 Articles are synthetic but realistic in size and vocabulary: ~650 words drawn from the dedup
 corpus's running text (so at its natural word frequencies, common phrases included), in
@@ -155,7 +155,9 @@ def make_store(name: str, path: Path, horizon_s: int) -> LocalStore | RocksStore
     return LocalStore(horizon_s) if name == "dict" else RocksStore(path, horizon_s)
 
 
-def run(large: int, small: int = 10_000, probes_n: int = 3000) -> dict[str, object]:
+def run(
+    large: int, small: int = 10_000, probes_n: int = 3000, kinds: Sequence[str] = ("dict", "rocksdb")
+) -> dict[str, object]:
     """Two indexes of each kind, filled to `small` and to `large` articles, probed alternately
     (article i of each probe set, then the next), so both see the same machine conditions."""
     params = DedupParams()
@@ -175,7 +177,7 @@ def run(large: int, small: int = 10_000, probes_n: int = 3000) -> dict[str, obje
     for size in (small, large):
         first = 10 * large + size  # ids never used by the fill; times just after it (within the horizon)
         probe_sets[size] = subjects(probe_bodies(pool, size, first, probes_n, seed=size), first, t_start=size)
-    for name in ("dict", "rocksdb"):
+    for name in kinds:
         tmp = Path(tempfile.mkdtemp(prefix="dedup-bench-"))
         try:
             rss_before = rss_bytes()
@@ -214,8 +216,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--large", type=int, default=200_000)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "dedup.json")
+    parser.add_argument(
+        "--stores", default="dict,rocksdb", help="which indexes to fill: dict, rocksdb or both (1M in a dict is ~6 GB)"
+    )
     args = parser.parse_args()
-    result = run(args.large)
+    result = run(args.large, kinds=args.stores.split(","))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     for key, value in result.items():

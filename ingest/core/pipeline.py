@@ -25,7 +25,7 @@ from ingest.core import records
 from ingest.core.dedup import DedupParams, Subject, decide_batch, fingerprint, keys_for
 from ingest.core.ids import article_id
 from ingest.core.model import Normalised, Origin, RawArticle, Reason, Rejection, Tags
-from ingest.core.normalise import normalise
+from ingest.core.normalise import normalise, warm_up
 from ingest.core.tagging import Tagger
 
 Route = Literal["enriched", "duplicates", "deadletter"]
@@ -92,6 +92,7 @@ class Pipeline:
     def __init__(self, dedup: DedupParams, tagger: Tagger | None = None) -> None:
         self.dedup = dedup
         self.tagger = tagger or Tagger.load()
+        warm_up()  # lazily loaded models, loaded now rather than in the middle of a stream
 
     def batch(self, messages: Sequence[Message], now: datetime) -> Batch:
         return Batch(self, messages, now)

@@ -113,6 +113,12 @@ def _latin(sample: str) -> tuple[str, float]:
     return top, min(1.0, 0.5 + margin / 2 + min(hits, 40) / 200)
 
 
+def warm_up() -> None:
+    """Load the stopword tables and py3langid's model (see `ingest.core.normalise.warm_up`)."""
+    _word_languages()
+    _fallback("warm up the language identifier")
+
+
 def _fallback(sample: str, guess: tuple[str, float] | None = None) -> tuple[str, float]:
     import py3langid
 

@@ -39,7 +39,7 @@ _ASCII_SEPARATORS = {i: " " for i in range(128) if not chr(i).isalnum()}
 
 
 def _separator_table() -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """For every code point: not a letter or digit (so a word boundary). Built from the runs of
+    r"""For every code point: not a letter or digit (so a word boundary). Built from the runs of
     `[^\W_]` (exactly `str.isalnum`) over all code points: ~50 ms, against ~500 ms per character."""
     table = np.ones(0x110000, dtype=np.bool_)
     every = "".join(map(chr, range(0x110000)))
