@@ -71,9 +71,8 @@ class Gazetteer:
     background_words: tuple[str, ...]  # one of these is in every background phrase (a cheap pre-check)
     background_weight: float
     suppress: tuple[tuple[str, str], ...]  # (phrase, country): occurrences inside do not count for it
-    primary_rollup: dict[str, str]  # topic -> the top-level topic its cues count for when choosing the primary
     lineage: dict[str, tuple[str, ...]]  # topic -> itself and its ancestors, up to its top level
-    editorial_top: dict[str, str]  # topic -> the top-level topic its cues count for as primary (rollup applied)
+    editorial_top: dict[str, str]  # topic -> the top-level topic its cues count for as primary (topic_rules' primary_rollup applied)
     institution_cues: dict[str, tuple[str, float]]  # institution kind -> (topic, weight)
     topic_cues: list[tuple[Cue, ...]]  # per matcher pattern: the topic cues its refs give
     direct_countries: list[tuple[str, ...]]  # per pattern: countries it is unambiguous, direct evidence for
@@ -289,7 +288,6 @@ def load() -> Gazetteer:
         background_words=tuple(fold(w) for w in amb["background_words"]),
         background_weight=float(amb["background_weight"]),
         suppress=tuple((fold(phrase), code) for phrase, code in amb["suppress"]),
-        primary_rollup=dict(rules["primary_rollup"]),
         lineage=lineage,
         editorial_top={code: _editorial_top(line, rules["primary_rollup"]) for code, line in lineage.items()},
         institution_cues=institution_cues,

@@ -1,7 +1,8 @@
 """One pass of an Aho-Corasick automaton over an article, whole words only.
 
-The automaton is ahocorasick_rs (Rust): measured on a 4 KB article with the full gazetteer and
-lexicon, about 100 us per pass against about 300 us for pyahocorasick.
+The automaton is ahocorasick_rs (Rust), chosen over pyahocorasick at 40 us against 120 us per pass
+on a 4 KB article with the 11,500 patterns of the time. With today's ~105k patterns (padded,
+with variants) a pass takes ~85 us with a warm CPU cache and ~285 us cold, as between articles.
 
 Folding, the same for patterns and text: Python lower-case (Turkish İ first made I, so every
 character maps to exactly one), and in Arabic script: alef forms to bare alef, alef maqsura and
@@ -14,9 +15,9 @@ or digit made a space, and a space added at both ends; each pattern is stored th
 a space before and after. So every match is a whole word (no letter or digit on either side:
 "Turkey's", "Ankara'da", "(Iraq)" match, "turkeys", "Ankaran" do not) and Python only sees the
 matches it keeps, not every in-word match of a short pattern. Arabic patterns also get variants
-after a one-letter proclitic (و ب ل ف ك: والموصل) and, for "al-" patterns, after the lam-lam
-contraction (للعراق, the whole word is the hit); after a proclitic, the hit is the word after it. Where matches overlap, the one
-that starts first, then the longest, is kept ("Republic of Turkey" over "Turkey").
+after a one-letter proclitic (و ب ل ف ك: in والموصل the hit is الموصل) and, for "al-" patterns,
+the lam-lam contraction (للعراق, for which the whole word is the hit). Where matches overlap, the
+one that starts first, then the longest, is kept ("Republic of Turkey" over "Turkey").
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ from ingest.core.tagging.ambiguity import accept_ambiguous, background_spans, fi
 from ingest.core.tagging.gazetteer import CORE, Gazetteer, Ref
 from ingest.core.tagging.matcher import Hit
 
-WHERE_WEIGHT = {"title": 2.5, "dateline": 2.5, "lead": 2.5, "body": 1.0}
+EARLY = 2.5  # weight of a mention in the title, dateline or lead; the body's first half is 1.0
 LATE_BODY = 0.75
 SCALE = 2.5 / math.log(2)
 BACKGROUND_CAP = 0.45
@@ -41,22 +41,6 @@ class Zones:
     dateline_end: int
     lead_end: int
     total: int
-
-    def where(self, pos: int) -> str:
-        if pos < self.title_end:
-            return "title"
-        if pos < self.dateline_end:
-            return "dateline"
-        if pos < self.lead_end:
-            return "lead"
-        return "body"
-
-    def weight(self, pos: int) -> tuple[str, float]:
-        where = self.where(pos)
-        if where != "body":
-            return where, WHERE_WEIGHT[where]
-        late = pos - self.lead_end > (self.total - self.lead_end) / 2
-        return where, LATE_BODY if late else 1.0
 
 
 @dataclass(slots=True)
@@ -87,11 +71,11 @@ def tag_regions(gaz: Gazetteer, text: str, folded: str, hits: Sequence[Hit], zon
         refs = hit.refs
         start = hit.start
         if start < title_end:
-            where, weight = "title", 2.5
+            where, weight = "title", EARLY
         elif start < dateline_end:
-            where, weight = "dateline", 2.5
+            where, weight = "dateline", EARLY
         elif start < lead_end:
-            where, weight = "lead", 2.5
+            where, weight = "lead", EARLY
         else:
             where, weight = "body", (1.0 if start < half else LATE_BODY)
         if folded[hit.end : hit.end + 3] in gaz.street_prefixes and in_street_name(gaz, folded, hit):
