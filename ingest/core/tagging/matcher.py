@@ -41,9 +41,11 @@ _ASCII_SEPARATORS = {i: " " for i in range(128) if not chr(i).isalnum()}
 
 def _separator_table() -> np.ndarray[Any, np.dtype[np.bool_]]:
     r"""For every code point: not a letter or digit (so a word boundary). Built from the runs of
-    `[^\W_]` (exactly `str.isalnum`) over all code points: ~50 ms, against ~500 ms per character."""
+    `[^\W_]` (exactly `str.isalnum`) over a string of all code points decoded from UTF-32:
+    ~50 ms, against ~200 ms for `isalnum` per code point (and ~250 ms when the string is joined
+    from `chr`s)."""
     table = np.ones(0x110000, dtype=np.bool_)
-    every = "".join(map(chr, range(0x110000)))
+    every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
     for run in re.finditer(r"[^\W_]+", every):
         table[run.start() : run.end()] = False
     return table
