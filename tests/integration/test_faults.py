@@ -96,15 +96,17 @@ def second_worker(env: dict[str, str], tmp: Path) -> WorkerProcess:
     return WorkerProcess(dict(env, INGEST_WEB_PORT=str(int(env["INGEST_WEB_PORT"]) + 1), INGEST_DATA_DIR=str(tmp / "d2")), tmp / "w2.log")
 
 
-def env_for(broker: LocalBroker, tmp: Path, **extra: str) -> dict[str, str]:
-    return topic_env(broker.bootstrap, unique("f"), tmp / "data", INGEST_SESSION_TIMEOUT_S="10", **extra)
+def first_worker(broker: LocalBroker, tmp: Path, **extra: str) -> tuple[dict[str, str], WorkerProcess]:
+    """The environment of a fresh set of topics (created here) and a first, unstarted worker on it."""
+    env = topic_env(broker.bootstrap, unique("f"), tmp / "data", INGEST_SESSION_TIMEOUT_S="10", **extra)
+    worker = WorkerProcess(env, tmp / "w1.log")
+    asyncio.run(create_topics(worker.settings))
+    return env, worker
 
 
 @pytest.mark.timeout(400)
 def test_kill_9_mid_stream_then_restart(fault_broker: LocalBroker, tmp_path: Path) -> None:
-    env = env_for(fault_broker, tmp_path)
-    worker = WorkerProcess(env, tmp_path / "w1.log")
-    asyncio.run(create_topics(worker.settings))
+    env, worker = first_worker(fault_broker, tmp_path)
     pairs = fault_stream(seed=41)
     worker.start()
     produce(worker, pairs)
@@ -122,9 +124,7 @@ def test_kill_9_mid_stream_then_restart(fault_broker: LocalBroker, tmp_path: Pat
 def test_backlog_bigger_than_the_stream_buffers(fault_broker: LocalBroker, tmp_path: Path) -> None:
     """A worker that starts on a backlog larger than faust's stream buffers still answers its own
     index requests (once, faust's blocked delivery loop starved the index agent: a deadlock)."""
-    env = env_for(fault_broker, tmp_path)
-    worker = WorkerProcess(env, tmp_path / "w1.log")
-    asyncio.run(create_topics(worker.settings))
+    _, worker = first_worker(fault_broker, tmp_path)
     pairs = [
         (f"bk/{i}".encode(), orjson.dumps({"id": f"bk-{i}", "source": "backlog", "title": f"Item {i}", "body": f"Report number {i} on harvest {i * 7} tonnes near Konya. " * 4}))
         for i in range(6000)
@@ -139,9 +139,7 @@ def test_backlog_bigger_than_the_stream_buffers(fault_broker: LocalBroker, tmp_p
 
 @pytest.mark.timeout(400)
 def test_two_workers_one_killed(fault_broker: LocalBroker, tmp_path: Path) -> None:
-    env = env_for(fault_broker, tmp_path)
-    first = WorkerProcess(env, tmp_path / "w1.log")
-    asyncio.run(create_topics(first.settings))
+    env, first = first_worker(fault_broker, tmp_path)
     second = second_worker(env, tmp_path)
     first.start()
     second.start()
@@ -161,9 +159,7 @@ def test_two_workers_one_killed(fault_broker: LocalBroker, tmp_path: Path) -> No
 
 @pytest.mark.timeout(400)
 def test_broker_down_for_20_seconds(fault_broker: LocalBroker, tmp_path: Path) -> None:
-    env = env_for(fault_broker, tmp_path)
-    worker = WorkerProcess(env, tmp_path / "w.log")
-    asyncio.run(create_topics(worker.settings))
+    _, worker = first_worker(fault_broker, tmp_path)
     pairs = fault_stream(seed=43)
     half = len(pairs) // 2
     worker.start()
@@ -191,9 +187,7 @@ def test_broker_down_for_20_seconds(fault_broker: LocalBroker, tmp_path: Path) -
 def test_rebalance_while_the_index_is_rebuilt(fault_broker: LocalBroker, tmp_path: Path) -> None:
     """A second worker joins (and restores index partitions from the changelog) while copies
     of already indexed stories arrive: the copies must still be recognised."""
-    env = env_for(fault_broker, tmp_path)
-    first = WorkerProcess(env, tmp_path / "w1.log")
-    asyncio.run(create_topics(first.settings))
+    env, first = first_worker(fault_broker, tmp_path)
     items = generate(seed=44)
     originals = [i for i in items if i.kind in ("original", "same_subject", "templated")]
     copies = [i for i in items if i.kind in ("copy", "exact")]
@@ -232,9 +226,7 @@ def test_rebalance_while_the_index_is_rebuilt(fault_broker: LocalBroker, tmp_pat
 def test_exactly_once_under_faults(fault_broker: LocalBroker, tmp_path: Path, fault: str) -> None:
     """With INGEST_PROCESSING_GUARANTEE=exactly_once, a read_committed consumer sees exactly one
     output per raw message through a kill -9 (and a failover to a second worker)."""
-    env = env_for(fault_broker, tmp_path, INGEST_PROCESSING_GUARANTEE="exactly_once")
-    first = WorkerProcess(env, tmp_path / "w1.log")
-    asyncio.run(create_topics(first.settings))
+    env, first = first_worker(fault_broker, tmp_path, INGEST_PROCESSING_GUARANTEE="exactly_once")
     pairs = fault_stream(seed=45, copies=3)
     first.start()
     survivor: WorkerProcess
