@@ -95,11 +95,11 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         topic_replication_factor=settings.replication_factor,
         consumer_auto_offset_reset="earliest",
         producer_max_request_size=16 * 1024 * 1024,
-        # The index table writes a changelog message per key (~14 per article) and every output is
-        # a message: gathered for a few ms into 1 MiB batches, aiokafka sends far fewer requests
-        # (bench/run.py C: ~120 -> ~150 articles/s with 10-20 ms; faust's default is 0 ms, 16 KiB).
+        # Opt-in (default 0, faust's own): a linger of 10-20 ms with 1 MiB batches gave ~+10% in
+        # bench/run.py C, but it fills faust's producer buffer ("producer buffer full" warnings)
+        # and one run of the two-workers-one-killed fault test stalled with 16 messages unprocessed.
         producer_linger=settings.producer_linger_ms / 1000,
-        producer_max_batch_size=1024 * 1024,
+        producer_max_batch_size=1024 * 1024 if settings.producer_linger_ms else 16384,
         consumer_max_fetch_size=8 * 1024 * 1024,
         # One consumer feeds both agents, and faust blocks its whole delivery loop when a stream's
         # buffer is full: with a raw backlog, index requests queued behind raw messages never
