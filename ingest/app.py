@@ -96,8 +96,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         consumer_auto_offset_reset="earliest",
         producer_max_request_size=16 * 1024 * 1024,
         # Opt-in (default 0, faust's own): a linger of 10-20 ms with 1 MiB batches gave ~+10% in
-        # bench/run.py C, but it fills faust's producer buffer ("producer buffer full" warnings)
-        # and one run of the two-workers-one-killed fault test stalled with 16 messages unprocessed.
+        # bench/run.py C; see docs/operations.md for the stall under investigation.
         producer_linger=settings.producer_linger_ms / 1000,
         producer_max_batch_size=1024 * 1024 if settings.producer_linger_ms else 16384,
         consumer_max_fetch_size=8 * 1024 * 1024,
