@@ -19,12 +19,13 @@ from typing import Any
 
 import faust
 import orjson
-from faust.types import TP
+from faust.types import TP, Message
 from mode import Service
 
 from ingest.config import Settings
 from ingest.core.dedup import DedupParams
 from ingest.core.pipeline import Pipeline, Route
+from ingest.gaps import GapFiller, RawReader, Refetched
 from ingest.guard import DeadLetterCap
 from ingest.index_rpc import IndexClient, apply_request
 from ingest.index_sweep import Sweeper, partition_reader
@@ -36,6 +37,8 @@ from ingest.worker import BatchProcessor
 log = logging.getLogger("ingest.app")
 
 MAX_POLL_RECORDS = 100
+#: seconds without a batch after which partitions with unprocessed messages are read again (ingest.gaps)
+TAIL_CHECK_S = 15.0
 
 
 def stream_buffer_size(settings: Settings) -> int:
@@ -55,6 +58,11 @@ INDEX_TABLE_OPTIONS: dict[str, Any] = {
     "block_cache_size": 64 * 1024 * 1024,
     "write_buffer_size": 8 * 1024 * 1024,
 }
+
+
+def faust_message(m: Refetched) -> Message:
+    """A faust message for a raw message read from Kafka by ingest.gaps (only to ack it)."""
+    return Message(m.topic, m.partition, m.offset, m.timestamp or 0.0, 0, None, m.key, m.value, None)
 
 
 def broker_urls(bootstrap: str) -> list[str]:
@@ -157,6 +165,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         return any(tp.topic == settings.topics.raw and tp.partition == partition for tp in app.consumer.assignment())
 
     transactional = TransactionalPublisher(settings, owns_raw) if settings.processing_guarantee == "exactly_once" else None
+    gaps = GapFiller(RawReader(settings)) if transactional is None else None
     processor = BatchProcessor(
         pipeline,
         index,
@@ -165,6 +174,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         metrics,
         settings.max_message_bytes,
         transactional=transactional,
+        gaps=gaps,
     )
 
     class IndexService(Service):
@@ -183,6 +193,8 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
             await index.stop()
             if transactional is not None:
                 await transactional.stop()
+            if gaps is not None:
+                await gaps.reader.stop()
 
     index_service = IndexService()
 
@@ -205,10 +217,30 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
             for event in events:  # exactly-once: only events whose transaction committed
                 if result.committed is None or event.message.partition in result.committed:
                     await stream.ack(event)
+            for refetched in result.refetched:  # lets faust commit past the gap they filled
+                if result.committed is None or refetched.partition in result.committed:
+                    app.consumer.ack(faust_message(refetched))
             if transactional is not None and result.committed is not None:
                 await redeliver_uncommitted({e.message.partition for e in events} - result.committed)
             if cap.record(o.route == "deadletter" for o in result.outputs):
                 metrics.paused.set(1)
+
+    async def reread_idle_tails() -> None:
+        """Messages faust left out at the end of a partition (ingest.gaps): read them again."""
+        if gaps is None or cap.tripped:
+            return
+        raw = settings.topics.raw
+        owned = [tp.partition for tp in app.consumer.assignment() if tp.topic == raw]
+        highwater = lambda p: app.consumer.highwater(TP(raw, p))  # noqa: E731
+        try:
+            tails = await gaps.idle_tails(owned, app.consumer_generation_id, highwater, TAIL_CHECK_S)
+            for partition, floor in tails.items():
+                log.warning("raw partition %s: idle with messages from offset %s not processed, reading them again", partition, floor)
+                await app.consumer.seek(TP(raw, partition), floor)
+        except Exception as exc:  # broker away, partition just revoked: the next round tries again
+            log.warning("checking idle partitions failed: %s", exc)
+
+    app.timer(TAIL_CHECK_S)(reread_idle_tails)
 
     @app.agent(requests_topic, name="index")
     async def index_agent(stream: Any) -> None:

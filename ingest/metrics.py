@@ -104,6 +104,11 @@ class Metrics:
         self.index_timeouts = Counter(
             "ingest_index_timeouts_total", "Dedup index requests that timed out and were retried.", registry=r
         )
+        self.refetched = Counter(
+            "ingest_refetched_messages_total",
+            "Raw messages faust did not hand out, read from Kafka and processed with their batch.",
+            registry=r,
+        )
         self.index_ops = Counter(
             "ingest_index_operations_total",
             "Dedup index operations applied on this worker's partitions, by kind (get, put).",

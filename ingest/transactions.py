@@ -33,14 +33,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import ProducerFenced
 
 from ingest.config import Settings
+from ingest.gaps import RawReader, by_partition
 from ingest.kafka import client_options
 
 log = logging.getLogger("ingest.transactions")
@@ -48,32 +47,6 @@ log = logging.getLogger("ingest.transactions")
 
 class PartitionLost(RuntimeError):
     """Another worker owns this raw partition now (this worker's producer was fenced)."""
-
-
-@dataclass(frozen=True)
-class Refetched:
-    """A raw message read again from Kafka to fill a gap (faust's message attributes)."""
-
-    topic: str
-    partition: int
-    offset: int
-    timestamp: float | None  # seconds, as faust has it
-    key: bytes | None
-    value: bytes
-    generation_id: int | None = None
-
-
-def _holes(offsets: Sequence[int], floor: int) -> tuple[int, int] | None:
-    """[first, last + 1) of the offsets from `floor` up to the last of the sorted `offsets` that
-    are not among them, or None when there are none."""
-    first = last = None
-    expected = floor
-    for offset in offsets:
-        if offset > expected:
-            first = expected if first is None else first
-            last = offset
-        expected = max(expected, offset + 1)
-    return None if first is None or last is None else (first, last)
 
 
 class Fenced(RuntimeError):
@@ -92,20 +65,9 @@ class TransactionalPublisher:
         self.owns = owns
         self._producers: dict[int, AIOKafkaProducer] = {}
         self._floor: dict[int, int] = {}
-        self._admin: AIOKafkaAdminClient | None = None
-        self._reader: AIOKafkaConsumer | None = None
+        self.reader = RawReader(settings)
         self._lock = asyncio.Lock()
         self.refetched = 0
-
-    async def _committed(self, partition: int) -> int:
-        """The group's committed offset of raw partition `partition` (0 if none)."""
-        if self._admin is None:
-            self._admin = AIOKafkaAdminClient(**client_options(self.settings.kafka))
-            await self._admin.start()
-        tp = TopicPartition(self.settings.topics.raw, partition)
-        offsets = await self._admin.list_consumer_group_offsets(self.group_id, partitions=[tp])
-        found = offsets.get(tp)
-        return max(0, found.offset) if found is not None else 0
 
     async def _producer(self, partition: int) -> AIOKafkaProducer:
         async with self._lock:
@@ -121,7 +83,7 @@ class TransactionalPublisher:
                 )
                 await producer.start()  # initialises the transactions: fences an older owner
                 try:
-                    self._floor[partition] = await self._committed(partition)
+                    self._floor[partition] = await self.reader.committed(partition) or 0
                 except Exception:
                     await producer.stop()
                     raise
@@ -131,57 +93,12 @@ class TransactionalPublisher:
     async def fill_gaps(self, raw_messages: Sequence[Any], generation: int | None) -> list[Any]:
         """The batch per partition in offset order without repeats; for each owned partition, the
         messages missing between its floor and its last message here, read from Kafka, added."""
-        by_partition: dict[int, dict[int, Any]] = {}
-        for m in raw_messages:
-            by_partition.setdefault(int(m.partition), {}).setdefault(int(m.offset), m)
         out: list[Any] = []
-        for partition, by_offset in by_partition.items():
-            offsets = sorted(by_offset)
+        for partition, by_offset in by_partition(raw_messages).items():
             if self.owns(partition, generation):
                 await self._producer(partition)
-                floor = self._floor.get(partition, 0)
-                holes = _holes(offsets, floor)
-                if holes is not None:
-                    found = [m for m in await self._read(partition, *holes) if m.offset not in by_offset]
-                    if found:
-                        log.warning(
-                            "raw partition %s: %d messages in [%d, %d) were not committed, processing them now",
-                            partition, len(found), *holes,
-                        )
-                        self.refetched += len(found)
-                    for m in found:
-                        by_offset[m.offset] = m
-                    offsets = sorted(by_offset)
-            out.extend(by_offset[o] for o in offsets)
-        return out
-
-    async def _read(self, partition: int, start: int, end: int, timeout_s: float = 30.0) -> list[Refetched]:
-        """Raw messages at offsets [start, end) of `partition` (committed ones; none where the
-        offsets hold transaction markers or were deleted)."""
-        if self._reader is None:
-            self._reader = AIOKafkaConsumer(
-                **client_options(self.settings.kafka),
-                group_id=None,
-                enable_auto_commit=False,
-                isolation_level="read_committed",
-                auto_offset_reset="earliest",
-                max_partition_fetch_bytes=16 * 1024 * 1024,
-            )
-            await self._reader.start()
-        reader = self._reader
-        tp = TopicPartition(self.settings.topics.raw, partition)
-        reader.assign([tp])
-        reader.seek(tp, start)
-        out: list[Refetched] = []
-        deadline = asyncio.get_running_loop().time() + timeout_s
-        while await reader.position(tp) < end:
-            if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"reading raw partition {partition} [{start}, {end}) took over {timeout_s:.0f}s")
-            batch = await reader.getmany(tp, timeout_ms=500, max_records=1000)
-            for r in batch.get(tp, ()):
-                if start <= r.offset < end:
-                    ts = None if r.timestamp is None or r.timestamp < 0 else r.timestamp / 1000
-                    out.append(Refetched(r.topic, r.partition, r.offset, ts, r.key, r.value or b""))
+                self.refetched += await self.reader.fill(partition, by_offset, self._floor.get(partition, 0))
+            out.extend(by_offset[o] for o in sorted(by_offset))
         return out
 
     def floor(self, partition: int) -> int | None:
@@ -235,12 +152,7 @@ class TransactionalPublisher:
     async def stop(self) -> None:
         for partition in list(self._producers):
             await self._drop(partition)
-        if self._admin is not None:
-            await self._admin.close()
-            self._admin = None
-        if self._reader is not None:
-            await self._reader.stop()
-            self._reader = None
+        await self.reader.stop()
 
     def owned(self) -> list[Any]:
         return sorted(self._producers)

@@ -21,6 +21,7 @@ from ingest.codec import OutputContractError, decode_raw, encode_record
 from ingest.core import records
 from ingest.core.model import Origin, Reason, Rejection
 from ingest.core.pipeline import Message, Output, Pipeline, Route
+from ingest.gaps import GapFiller, Refetched
 from ingest.metrics import Metrics
 from ingest.transactions import PartitionLost, TransactionalPublisher
 
@@ -90,6 +91,8 @@ class BatchResult:
     outputs: list[Output]
     #: raw partitions whose outputs were committed (exactly-once mode); None: all (at-least-once)
     committed: set[int] | None = None
+    #: messages faust did not hand out, read from Kafka and processed with the batch (ingest.gaps)
+    refetched: tuple[Refetched, ...] = ()
 
 
 class BatchProcessor:
@@ -105,8 +108,10 @@ class BatchProcessor:
         max_message_bytes: int,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         transactional: TransactionalPublisher | None = None,
+        gaps: GapFiller | None = None,
     ) -> None:
         self.transactional = transactional
+        self.gaps = gaps
         self.pipeline = pipeline
         self.index = index
         self.senders = senders
@@ -129,6 +134,9 @@ class BatchProcessor:
         if self.transactional is not None:
             publisher = self.transactional
             raw_messages = await retrying("reading uncommitted gaps", lambda: publisher.fill_gaps(raw_messages, generation))
+        elif self.gaps is not None:
+            gaps = self.gaps
+            raw_messages = await retrying("reading missing offsets", lambda: gaps.fill(raw_messages, generation))
         messages = self.decode(raw_messages)
         decoded_at = time.perf_counter()
         batch = self.pipeline.batch(messages, self.clock())
@@ -145,12 +153,16 @@ class BatchProcessor:
         committed: set[int] | None = None
         if self.transactional is None:
             outputs = cast(list[Output], await retrying("publish", lambda: self._publish(messages, outputs)))
+            if self.gaps is not None:
+                self.gaps.done(raw_messages)
         else:
             outputs, committed = await self._publish_transactions(messages, outputs, generation)
         batch.timings.seconds["publish"] += time.perf_counter() - publish_at
         kept = [(r, o) for r, o in zip(raw_messages, outputs, strict=True) if committed is None or r.partition in committed]
         self._observe([r for r, _ in kept], [o for _, o in kept], batch.timings.seconds, time.perf_counter() - started)
-        return BatchResult(outputs, committed)
+        refetched = tuple(m for m in raw_messages if isinstance(m, Refetched))
+        self.metrics.refetched.inc(len(refetched))
+        return BatchResult(outputs, committed, refetched)
 
     def _encoded(self, msg: Message, planned: Output) -> tuple[Output, bytes]:
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.transactions import _holes
+from ingest.gaps import holes as _holes
 
 
 @pytest.mark.parametrize(
