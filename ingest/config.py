@@ -53,8 +53,8 @@ VARIABLES: tuple[Variable, ...] = (
     Variable("INGEST_BATCH_WINDOW_MS", "20", "Longest wait for a batch to fill before processing it."),
     Variable(
         "INGEST_PRODUCER_LINGER_MS",
-        "0",
-        "How long the worker's producer gathers messages into one request; >0 is experimental (docs/operations.md).",
+        "10",
+        "How long the worker's producer gathers messages into one request (0: send at once).",
     ),
     Variable("INGEST_DEDUP_TIMEOUT_S", "30", "Wait for dedup index answers before re-asking."),
     Variable("INGEST_DEDUP_JACCARD", "0.8", "Near-copy: estimated word-shingle Jaccard similarity at least this."),
