@@ -162,14 +162,16 @@ class GapFiller:
         self._active = time.monotonic()
         out: list[Any] = []
         for partition, by_offset in by_partition(raw_messages).items():
+            generations = {getattr(m, "generation_id", None) for m in by_offset.values()}
+            own = next(iter(generations)) if len(generations) == 1 else generation  # the batch's may be mixed
             known = self._floor.get(partition)
-            if known is None or (generation is not None and known[0] != generation):
+            if known is None or (own is not None and known[0] != own):
                 committed = await self.reader.committed(partition)
                 floor = min(by_offset) if committed is None else committed
             else:
                 floor = known[1]
             self.refetched += await self.reader.fill(partition, by_offset, floor)
-            self._floor[partition] = (generation, floor)
+            self._floor[partition] = (own, floor)
             out.extend(by_offset[o] for o in sorted(by_offset))
         return out
 
