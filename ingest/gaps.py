@@ -177,11 +177,15 @@ class GapFiller:
 
     def done(self, raw_messages: Sequence[Any]) -> None:
         """The messages were processed and acked: their partitions' floors move past them."""
-        self._in_flight = max(0, self._in_flight - 1)
         self._active = time.monotonic()
         for m in raw_messages:
             generation, floor = self._floor.get(int(m.partition), (None, 0))
             self._floor[int(m.partition)] = (generation, max(floor, int(m.offset) + 1))
+
+    def release(self) -> None:
+        """The batch `fill` was given is over, processed or not."""
+        self._in_flight = max(0, self._in_flight - 1)
+        self._active = time.monotonic()
 
     async def idle_tails(
         self, owned: Iterable[int], generation: int | None, highwater: Callable[[int], int | None], idle_s: float

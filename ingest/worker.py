@@ -129,6 +129,14 @@ class BatchProcessor:
 
     async def process(self, raw_messages: Sequence[Any]) -> BatchResult:
         """Process and publish one batch; returns once Kafka acknowledged (or committed) them."""
+        if self.gaps is None:
+            return await self._process(raw_messages)
+        try:
+            return await self._process(raw_messages)
+        finally:
+            self.gaps.release()
+
+    async def _process(self, raw_messages: Sequence[Any]) -> BatchResult:
         started = time.perf_counter()
         generation = generation_of(raw_messages)
         if self.transactional is not None:

@@ -77,10 +77,14 @@ async def test_idle_tails_names_partitions_left_below_the_high_watermark_once() 
     reader = LogReader({0: 10, 1: 50})
     gaps = GapFiller(reader)
     gaps.done(await gaps.fill([Msg(0, 10), Msg(0, 11)], 1))  # floor 12; partition 1: committed 50
+    gaps.release()
     high = {0: 20, 1: 50}.get
     assert await gaps.idle_tails([0, 1], 1, high, idle_s=60) == {}  # a batch just ran
     assert await gaps.idle_tails([0, 1], 1, high, idle_s=0) == {0: 12}
     assert await gaps.idle_tails([0, 1], 1, high, idle_s=0) == {}  # already sought back to 12
     assert await gaps.idle_tails([0, 1], 2, high, idle_s=0) == {0: 10}  # new generation: committed
-    await gaps.fill([Msg(0, 12)], 2)
+    batch = await gaps.fill([Msg(0, 12, generation_id=2)], 2)  # 10 and 11 read back
     assert await gaps.idle_tails([0], 2, high, idle_s=0) == {}  # a batch in flight
+    gaps.done(batch)
+    gaps.release()
+    assert await gaps.idle_tails([0], 2, high, idle_s=0) == {0: 13}  # 13..19 never came
