@@ -5,6 +5,8 @@
 * `index` owns the dedup index: it consumes the requests topic, applies puts to the
   `dedup-index` table (RocksDB or memory, changelog topic `<app id>-dedup-index-changelog`) and
   answers lookups on the replies topic.
+* Both read back what faust left out of a partition before going on (ingest.gaps), and a timer
+  seeks idle raw partitions with unprocessed messages back to them.
 * Services, started by the worker before the app (so /livez answers during table recovery):
   the HTTP server (/metrics, /livez, /readyz), the index client (producer + mailbox consumer)
   and the monitor (broker probe, lag and table gauges, horizon sweep).
@@ -15,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import faust
@@ -25,14 +28,14 @@ from mode import Service
 from ingest.config import Settings
 from ingest.core.dedup import DedupParams
 from ingest.core.pipeline import Pipeline, Route
-from ingest.gaps import GapFiller, RawReader, Refetched
+from ingest.gaps import GapFiller, PartitionReader, Refetched
 from ingest.guard import DeadLetterCap
 from ingest.index_rpc import IndexClient, apply_request
 from ingest.index_sweep import Sweeper, partition_reader
 from ingest.kafka import faust_credentials
 from ingest.metrics import Metrics
 from ingest.transactions import TransactionalPublisher
-from ingest.worker import BatchProcessor
+from ingest.worker import BatchProcessor, retrying
 
 log = logging.getLogger("ingest.app")
 
@@ -165,7 +168,8 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         return any(tp.topic == settings.topics.raw and tp.partition == partition for tp in app.consumer.assignment())
 
     transactional = TransactionalPublisher(settings, owns_raw) if settings.processing_guarantee == "exactly_once" else None
-    gaps = GapFiller(RawReader(settings)) if transactional is None else None
+    gaps = GapFiller(PartitionReader(settings, settings.topics.raw)) if transactional is None else None
+    request_gaps = GapFiller(PartitionReader(settings, settings.topics.dedup_requests))
     processor = BatchProcessor(
         pipeline,
         index,
@@ -195,6 +199,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
                 await transactional.stop()
             if gaps is not None:
                 await gaps.reader.stop()
+            await request_gaps.reader.stop()
 
     index_service = IndexService()
 
@@ -242,31 +247,43 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
 
     app.timer(TAIL_CHECK_S)(reread_idle_tails)
 
+    async def serve(message: Any) -> None:
+        """Apply one index request to this worker's table partition and answer its gets."""
+        partition = message.partition
+        try:
+            request = orjson.loads(message.value)
+            entries = apply_request(table, request, dedup.horizon_s, partition_reader(table, partition))
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            where = f"{message.topic}/{partition}/{message.offset}"
+            log.error("unreadable dedup request skipped: %s", exc, extra={"kafka": where})
+            return
+        metrics.index_ops.labels("put").inc(len(request.get("put", ())))
+        if entries is not None:
+            metrics.index_ops.labels("get").inc(len(entries))
+            await index.reply(request["reply"], request["rid"], partition, entries)
+        sweeper.observe(partition, request)
+        expired = sweeper.maybe_sweep(partition)  # after the answer: never delays a lookup
+        if expired:
+            metrics.index_expired.inc(expired)
+
     @app.agent(requests_topic, name="index")
     async def index_agent(stream: Any) -> None:
         await index_service.wait_until_ready()
         async for event in stream.events():
+            message = event.message
+            generation = getattr(message, "generation_id", None)
+            # requests faust left out of this partition come first, in order (ingest.gaps)
+            requests = await retrying("reading missing index requests", partial(request_gaps.fill, [message], generation))
             try:
-                request = orjson.loads(event.value)
-                entries = apply_request(
-                    table, request, dedup.horizon_s, partition_reader(table, event.message.partition)
-                )
-            except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                log.error(
-                    "unreadable dedup request skipped: %s",
-                    exc,
-                    extra={"kafka": f"{event.message.topic}/{event.message.partition}/{event.message.offset}"},
-                )
-                continue
-            metrics.index_ops.labels("put").inc(len(request.get("put", ())))
-            partition = event.message.partition
-            if entries is not None:
-                metrics.index_ops.labels("get").inc(len(entries))
-                await index.reply(request["reply"], request["rid"], partition, entries)
-            sweeper.observe(partition, request)
-            expired = sweeper.maybe_sweep(partition)  # after the answer: never delays a lookup
-            if expired:
-                metrics.index_expired.inc(expired)
+                for request in requests:
+                    await serve(request)
+                request_gaps.done(requests)
+            finally:
+                request_gaps.release()
+            for refetched in requests:
+                if isinstance(refetched, Refetched):
+                    metrics.refetched.labels(refetched.topic).inc()
+                    app.consumer.ack(faust_message(refetched))
 
     monitor = Monitor(app, settings, metrics, table, raw_topic, cap)
     health = HealthServer(app, settings, metrics, monitor, cap)

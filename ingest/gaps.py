@@ -1,24 +1,27 @@
-"""Missing raw offsets: found in a batch, read from Kafka, processed with the batch.
+"""Missing offsets: found in what faust hands an agent, read from Kafka, processed in order.
 
-faust (0.15) can leave a raw message out of what it hands the enrich agent: it hands a message
-out once per session (a batch it skipped around a rebalance is not handed out again while the
-partition stays here), and its commit then goes past the hole when the hole is a single
-message (its head-gap check is off by one) or stops committing for good when it is longer.
-Both were seen in tests/integration/test_faults.py: one raw message with no output after a
-restart; a worker idle with 67 messages never processed.
+faust (0.15) can leave a message out of what it hands an agent: it hands a message out once per
+session (a run it skipped around a rebalance is not handed out again while the partition stays
+here), and its commit then goes past the hole when the hole is a single message (its head-gap
+check is off by one) or stops committing for good when it is longer. Both were seen in
+tests/integration/test_faults.py: one raw message with no output after a restart; a worker idle
+with 67 raw messages never processed. The dedup requests topic goes through the same consumer:
+a put left out would leave an article out of the index.
 
-So before processing, each partition's part of a batch is made to run without holes from the
-partition's floor to its last message: the floor is the group's committed offset when the
-partition is first seen in a consumer group generation, then the offset after the last message
-processed here. Messages missing in between are read from Kafka (read_committed: none where an
-offset holds a transaction marker or was deleted) and processed with the batch; the caller acks
-them in faust so its commit goes on. Messages below the floor are kept (at-least-once: they
-were redelivered after a seek); repeats within a batch are dropped.
+So before processing, each partition's part of a batch (raw topic) or each request (dedup
+requests topic) is made to run without holes from the partition's floor: the group's committed
+offset when the partition is first seen in a consumer group generation, then the offset after
+the last message processed here. Messages missing in between are read from Kafka
+(read_committed: none where an offset holds a transaction marker or was deleted) and processed
+first, in offset order; the caller acks them in faust so its commit goes on. Messages below the
+floor are kept (at-least-once: they were redelivered after a seek); repeats within a batch are
+dropped.
 
-A hole at the end of a partition shows no later message; so when the worker has had no batch for
-a while, `idle_tails` names the owned partitions whose floor is below the high watermark, and
-the caller seeks them back to the floor (once per floor: control records of transactional
-producers also sit below the high watermark).
+A hole at the end of a raw partition shows no later message; so when the worker has had no batch
+for a while, `idle_tails` names the owned partitions whose floor is below the high watermark,
+and the caller seeks them back to the floor (once per floor: control records of transactional
+producers also sit below the high watermark). A request partition needs no such check: requests
+left out at its end are read before the next request to that partition is answered.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ log = logging.getLogger("ingest.gaps")
 
 @dataclass(frozen=True)
 class Refetched:
-    """A raw message read again from Kafka to fill a gap (faust's message attributes)."""
+    """A message read again from Kafka to fill a gap (faust's message attributes)."""
 
     topic: str
     partition: int
@@ -73,26 +76,28 @@ def by_partition(raw_messages: Sequence[Any]) -> dict[int, dict[int, Any]]:
     return out
 
 
-class RawReader:
-    """Reads ranges of the raw topic and the group's committed offsets, with its own clients."""
+class PartitionReader:
+    """Reads ranges of one topic the app consumes, and the group's committed offsets on it, with
+    its own clients."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, topic: str) -> None:
         self.settings = settings
+        self.topic = topic
         self._admin: AIOKafkaAdminClient | None = None
         self._reader: AIOKafkaConsumer | None = None
 
     async def committed(self, partition: int) -> int | None:
-        """The group's committed offset of raw partition `partition` (None if none)."""
+        """The group's committed offset of `partition` (None if none)."""
         if self._admin is None:
             self._admin = AIOKafkaAdminClient(**client_options(self.settings.kafka))
             await self._admin.start()
-        tp = TopicPartition(self.settings.topics.raw, partition)
+        tp = TopicPartition(self.topic, partition)
         offsets = await self._admin.list_consumer_group_offsets(self.settings.app_id, partitions=[tp])
         found = offsets.get(tp)
         return found.offset if found is not None and found.offset >= 0 else None
 
     async def read(self, partition: int, start: int, end: int, timeout_s: float = 30.0) -> list[Refetched]:
-        """Raw messages at offsets [start, end) of `partition` (committed ones; none where the
+        """Messages at offsets [start, end) of `partition` (committed ones; none where the
         offsets hold transaction markers or were deleted)."""
         if self._reader is None:
             self._reader = AIOKafkaConsumer(
@@ -105,14 +110,14 @@ class RawReader:
             )
             await self._reader.start()
         reader = self._reader
-        tp = TopicPartition(self.settings.topics.raw, partition)
+        tp = TopicPartition(self.topic, partition)
         reader.assign([tp])
         reader.seek(tp, start)
         out: list[Refetched] = []
         deadline = asyncio.get_running_loop().time() + timeout_s
         while await reader.position(tp) < end:
             if asyncio.get_running_loop().time() > deadline:
-                raise TimeoutError(f"reading raw partition {partition} [{start}, {end}) took over {timeout_s:.0f}s")
+                raise TimeoutError(f"reading {self.topic} partition {partition} [{start}, {end}) took over {timeout_s:.0f}s")
             batch = await reader.getmany(tp, timeout_ms=500, max_records=1000)
             for r in batch.get(tp, ()):
                 if start <= r.offset < end:
@@ -131,8 +136,8 @@ class RawReader:
             by_offset[m.offset] = m
         if found:
             log.warning(
-                "raw partition %s: %d messages in [%d, %d) were not handed out, processing them now",
-                partition, len(found), *gap,
+                "%s partition %s: %d messages in [%d, %d) were not handed out, processing them now",
+                self.topic, partition, len(found), *gap,
             )
         return len(found)
 
@@ -146,9 +151,10 @@ class RawReader:
 
 
 class GapFiller:
-    """At-least-once: keeps each raw partition's floor and fills the batch's holes above it."""
+    """At-least-once: keeps each partition's floor and fills the batch's holes above it (the raw
+    topic's for the enrich agent, the dedup requests topic's for the index agent)."""
 
-    def __init__(self, reader: RawReader) -> None:
+    def __init__(self, reader: PartitionReader) -> None:
         self.reader = reader
         self._floor: dict[int, tuple[int | None, int]] = {}  # partition: (generation, floor)
         self._sought: dict[int, int] = {}  # partition: floor it was last sought back to

@@ -106,7 +106,8 @@ class Metrics:
         )
         self.refetched = Counter(
             "ingest_refetched_messages_total",
-            "Raw messages faust did not hand out, read from Kafka and processed with their batch.",
+            "Messages faust did not hand out, read from Kafka and processed, by topic (raw, dedup requests).",
+            ["topic"],
             registry=r,
         )
         self.index_ops = Counter(

@@ -39,7 +39,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import ProducerFenced
 
 from ingest.config import Settings
-from ingest.gaps import RawReader, by_partition
+from ingest.gaps import PartitionReader, by_partition
 from ingest.kafka import client_options
 
 log = logging.getLogger("ingest.transactions")
@@ -65,7 +65,7 @@ class TransactionalPublisher:
         self.owns = owns
         self._producers: dict[int, AIOKafkaProducer] = {}
         self._floor: dict[int, int] = {}
-        self.reader = RawReader(settings)
+        self.reader = PartitionReader(settings, settings.topics.raw)
         self._lock = asyncio.Lock()
         self.refetched = 0
 

@@ -169,7 +169,8 @@ class BatchProcessor:
         kept = [(r, o) for r, o in zip(raw_messages, outputs, strict=True) if committed is None or r.partition in committed]
         self._observe([r for r, _ in kept], [o for _, o in kept], batch.timings.seconds, time.perf_counter() - started)
         refetched = tuple(m for m in raw_messages if isinstance(m, Refetched))
-        self.metrics.refetched.inc(len(refetched))
+        if refetched:
+            self.metrics.refetched.labels(refetched[0].topic).inc(len(refetched))
         return BatchResult(outputs, committed, refetched)
 
     def _encoded(self, msg: Message, planned: Output) -> tuple[Output, bytes]:

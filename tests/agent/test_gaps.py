@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ingest.config import Settings
-from ingest.gaps import GapFiller, RawReader, Refetched
+from ingest.gaps import GapFiller, PartitionReader, Refetched
 
 
 @dataclass
@@ -16,11 +16,11 @@ class Msg:
     topic: str = "raw"
 
 
-class LogReader(RawReader):
+class LogReader(PartitionReader):
     """A raw topic of 100 messages per partition; committed offsets as given."""
 
     def __init__(self, committed: dict[int, int]) -> None:
-        super().__init__(Settings.from_env({}))
+        super().__init__(Settings.from_env({}), "raw")
         self.offsets = committed
         self.reads: list[tuple[int, int, int]] = []
 
