@@ -10,19 +10,25 @@ Sources (versioned files under ingest/data):
 * taxonomy/medtop.json and lexicons/topics.json: IPTC Media Topics and their cue terms;
 * lexicons/ambiguity.json: how ambiguous aliases become evidence;
 * lexicons/topic_rules.json: editorial rules over the IPTC hierarchy (primary roll-up, institution cues).
-Every alias becomes one matcher entry whose ref says what it is evidence for.
+Every alias becomes one matcher entry whose ref says what it is evidence for. `load` builds the
+matcher and hands the refs, rules and taxonomy to the native scorer (`ingest._native.Scorer`) as
+one plan; per-pattern facts (topic cues, direct evidence) are worked out here once.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
+from ingest import _native
 from ingest.core.data import load_json
+from ingest.core.model import Evidence, Place, RegionTag, Subdivision, TopicTag
+from ingest.core.tagging import scoring
 from ingest.core.tagging.matcher import Matcher, fold
 
-CORE = ("TR", "SY", "IQ")
+CORE = ("TR", "SY", "IQ")  # the countries tagged in depth: their subdivisions and places are listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,48 +51,12 @@ class Ref:
     role: str | None = None  # institutions: party, armed_group, office_holder, institution, media ...
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
-    capitalized: bool
-    person: bool
-    require_support: bool
-    negative_local: re.Pattern[str] | None = None  # any of the phrases
-    negative_global: tuple[str, ...] = ()
-    positive: tuple[str, ...] = ()
-
-
 @dataclass
 class Gazetteer:
     matcher: Matcher
-    country_names: dict[str, str]
-    subdivision_names: dict[str, str]
-    topics: dict[str, dict[str, Any]]  # medtop code -> {label, level, parent}
-    rules: dict[str, Rule]  # folded alias -> rule, for ambiguous aliases
-    default_rule: Rule
-    street_after: tuple[str, ...]  # " " + first letters, for str.startswith
-    street_prefixes: frozenset[str]  # the same as a set, for a quick look at the next 3 characters
-    street_words: frozenset[str]
-    street_before: tuple[str, ...]  # "word " suffixes, for str.endswith
-    background: tuple[str, ...]
-    background_words: tuple[str, ...]  # one of these is in every background phrase (a cheap pre-check)
-    background_weight: float
-    suppress: tuple[tuple[str, str], ...]  # (phrase, country): occurrences inside do not count for it
-    lineage: dict[str, tuple[str, ...]]  # topic -> itself and its ancestors, up to its top level
-    editorial_top: dict[str, str]  # topic -> the top-level topic its cues count for as primary (topic_rules' primary_rollup applied)
-    institution_cues: dict[str, tuple[str, float]]  # institution kind -> (topic, weight)
-    topic_cues: list[tuple[Cue, ...]]  # per matcher pattern: the topic cues its refs give
-    direct_countries: list[tuple[str, ...]]  # per pattern: countries it is unambiguous, direct evidence for
-    direct_exact: list[tuple[Ref, ...]]  # per pattern: the same from case-sensitive refs (if written exactly)
+    scorer: _native.Scorer
     version: str
     sizes: dict[str, int] = field(default_factory=dict)
-    _rule_cache: dict[str, Rule] = field(default_factory=dict)
-
-    def rule(self, form: str) -> Rule:
-        """The rule of an ambiguous alias, by its surface form (cached per form)."""
-        rule = self._rule_cache.get(form)
-        if rule is None:
-            rule = self._rule_cache[form] = self.rules.get(fold(form), self.default_rule)
-        return rule
 
 
 def _is_short_latin(alias: str) -> bool:
@@ -174,18 +144,16 @@ def _add_institution(inst: dict[str, Any], code: str, add: Any) -> None:
         add(alias, ref, set(inst.get("ambiguous", ())), set(inst.get("case_sensitive", ())))
 
 
-def _rule(data: dict[str, Any], defaults: dict[str, Any]) -> Rule:
+def _rule(data: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
     merged = {**defaults, **data}
-    return Rule(
-        capitalized=bool(merged.get("capitalized", True)),
-        person=bool(merged.get("person", True)),
-        require_support=bool(merged.get("require_support", True)),
-        negative_local=re.compile("|".join(re.escape(fold(p)) for p in merged["negative_local"]))
-        if merged.get("negative_local")
-        else None,
-        negative_global=tuple(fold(p) for p in merged.get("negative_global", ())),
-        positive=tuple(fold(p) for p in merged.get("positive", ())),
-    )
+    return {
+        "capitalized": bool(merged.get("capitalized", True)),
+        "person": bool(merged.get("person", True)),
+        "require_support": bool(merged.get("require_support", True)),
+        "negative_local": [fold(p) for p in merged.get("negative_local", ())],
+        "negative_global": [fold(p) for p in merged.get("negative_global", ())],
+        "positive": [fold(p) for p in merged.get("positive", ())],
+    }
 
 
 Cue = tuple[str, float, "tuple[str, ...] | None", "str | None", bool]
@@ -239,6 +207,98 @@ def _editorial_top(lineage: tuple[str, ...], rollup: dict[str, str]) -> str:
     return lineage[-1]
 
 
+def _interned(rows: list[Any]) -> tuple[list[Any], list[int]]:
+    """Distinct rows (in first-seen order) and each row's index among them."""
+    index: dict[str, int] = {}
+    distinct: list[Any] = []
+    ids = []
+    for row in rows:
+        key = orjson.dumps(row).decode()
+        if key not in index:
+            index[key] = len(distinct)
+            distinct.append(row)
+        ids.append(index[key])
+    return distinct, ids
+
+
+def _ref_plan(ref: Ref) -> dict[str, Any]:
+    return {
+        "kind": ref.kind,
+        "key": ref.key,
+        "countries": list(ref.countries),
+        "subdivision": ref.subdivision,
+        "ambiguous": ref.ambiguous,
+        "exact": ref.exact,
+        "weight": ref.weight,
+    }
+
+
+def _plan(
+    matcher: Matcher,
+    names: dict[str, str],
+    subdivision_names: dict[str, str],
+    topics: dict[str, dict[str, Any]],
+    amb: dict[str, Any],
+    rules: dict[str, Any],
+) -> dict[str, Any]:
+    """Everything the native scorer needs, as JSON-ready values (refs and per-pattern facts
+    interned: ~105k patterns share a few thousand distinct rows)."""
+    ref_index: dict[Ref, int] = {}
+    for refs in matcher.refs:
+        for ref in refs:
+            ref_index.setdefault(ref, len(ref_index))
+    ref_sets, pattern_refs = _interned([[ref_index[r] for r in refs] for refs in matcher.refs])
+    institution_cues = {kind: (code, float(w)) for kind, (code, w) in rules["institution_cues"].items()}
+    cue_sets, pattern_cues = _interned([list(map(list, cues)) for cues in _topic_cues(matcher, institution_cues)])
+    direct_sets, pattern_direct = _interned(
+        [list(dict.fromkeys(c for r in refs if _is_direct(r) and r.exact is None for c in r.countries)) for refs in matcher.refs]
+    )
+    exact_sets, pattern_exact = _interned(
+        [[ref_index[r] for r in refs if _is_direct(r) and r.exact is not None] for refs in matcher.refs]
+    )
+    base_ids: dict[str, int] = {}
+    defaults = amb["defaults"]
+    rollup = rules["primary_rollup"]
+    return {
+        "refs": [_ref_plan(r) for r in ref_index],
+        "ref_sets": ref_sets,
+        "cue_sets": cue_sets,
+        "direct_sets": direct_sets,
+        "exact_sets": exact_sets,
+        "pattern_refs": pattern_refs,
+        "pattern_base": [base_ids.setdefault(b, len(base_ids)) for b in matcher.bases],
+        "pattern_cues": pattern_cues,
+        "pattern_direct": pattern_direct,
+        "pattern_exact": pattern_exact,
+        "rules": {fold(alias): _rule(data, defaults) for alias, data in amb["aliases"].items()},
+        "default_rule": _rule({}, defaults),
+        "street_after": sorted({" " + fold(w)[:2] for w in amb["street_after"]}),
+        "street_prefixes": sorted({" " + fold(w)[:2] for w in amb["street_after"]}),
+        "street_words": sorted({fold(w).strip(".") for w in amb["street_after"]}),
+        "street_before": [fold(w) + " " for w in amb["street_before"]],
+        "background": [fold(p) for p in amb["background"]],
+        "background_words": [fold(w) for w in amb["background_words"]],
+        "background_weight": float(amb["background_weight"]),
+        "suppress": [(fold(phrase), code) for phrase, code in amb["suppress"]],
+        "countries": list(names.items()),
+        "core": list(CORE),
+        "subdivision_names": subdivision_names,
+        "topics": [
+            {
+                "code": code,
+                "label": t["label"],
+                "level": t["level"],
+                "parent": t["parent"],
+                "lineage": list(_lineage(topics, code)),
+                "editorial_top": _editorial_top(_lineage(topics, code), rollup),
+            }
+            for code, t in topics.items()
+        ],
+        "lexicon_languages": list(scoring.LEXICON_LANGUAGES),
+        "params": scoring.params(),
+    }
+
+
 def load() -> Gazetteer:
     entries, names, subdivision_names = _entries()
     taxonomy = load_json("taxonomy/medtop.json")
@@ -265,38 +325,17 @@ def load() -> Gazetteer:
     ]:
         if code not in topics:
             raise ValueError(f"lexicons/topic_rules.json uses {code}, which is not in the taxonomy")
-    defaults = amb["defaults"]
     gazetteers = [
         load_json(f"gazetteer/{name}.json")["version"] for name in ("countries", "core_regions", "institutions")
     ]
     version = ";".join([taxonomy["version"], lexicon["version"], *gazetteers, amb["version"], rules["version"]])
     matcher = Matcher(entries, rich=lambda ref: ref.kind != "term")
-    lineage = {code: _lineage(topics, code) for code in topics}
-    institution_cues = {kind: (code, float(w)) for kind, (code, w) in rules["institution_cues"].items()}
+    plan = _plan(matcher, names, subdivision_names, topics, amb, rules)
     return Gazetteer(
         matcher=matcher,
-        country_names=names,
-        subdivision_names=subdivision_names,
-        topics=topics,
-        rules={fold(alias): _rule(data, defaults) for alias, data in amb["aliases"].items()},
-        default_rule=_rule({}, defaults),
-        street_after=tuple(sorted({" " + fold(w)[:2] for w in amb["street_after"]})),
-        street_prefixes=frozenset(" " + fold(w)[:2] for w in amb["street_after"]),
-        street_words=frozenset(fold(w).strip(".") for w in amb["street_after"]),
-        street_before=tuple(fold(w) + " " for w in amb["street_before"]),
-        background=tuple(fold(p) for p in amb["background"]),
-        background_words=tuple(fold(w) for w in amb["background_words"]),
-        background_weight=float(amb["background_weight"]),
-        suppress=tuple((fold(phrase), code) for phrase, code in amb["suppress"]),
-        lineage=lineage,
-        editorial_top={code: _editorial_top(line, rules["primary_rollup"]) for code, line in lineage.items()},
-        institution_cues=institution_cues,
-        topic_cues=_topic_cues(matcher, institution_cues),
-        direct_countries=[
-            tuple(dict.fromkeys(c for r in refs if _is_direct(r) and r.exact is None for c in r.countries))
-            for refs in matcher.refs
-        ],
-        direct_exact=[tuple(r for r in refs if _is_direct(r) and r.exact is not None) for refs in matcher.refs],
+        scorer=_native.Scorer(
+            matcher.automaton, orjson.dumps(plan).decode(), (RegionTag, Evidence, Subdivision, Place, TopicTag)
+        ),
         version=version,
         sizes={"patterns": matcher.size, "aliases": len(entries) - terms, "terms": terms},
     )

@@ -1,8 +1,8 @@
-"""One pass of an Aho-Corasick automaton over an article, whole words only.
+"""The matcher's patterns and its one pass over an article, whole words only.
 
-The automaton is ahocorasick_rs (Rust), chosen over pyahocorasick at 40 us against 120 us per pass
-on a 4 KB article with the 11,500 patterns of the time. With today's ~105k patterns (padded,
-with variants) a pass takes ~85 us with a warm CPU cache and ~285 us cold, as between articles.
+The pass itself runs in Rust (`ingest._native.Automaton`, native/src/matcher.rs: the aho-corasick
+crate, the engine behind ahocorasick_rs); this module prepares its patterns and states what they
+match. With today's ~105k patterns (padded, with variants) a pass takes ~50 us on a 4 KB article.
 
 Folding, the same for patterns and text: Python lower-case (Turkish İ first made I, so every
 character maps to exactly one), and in Arabic script: alef forms to bare alef, alef maqsura and
@@ -11,25 +11,25 @@ map keeps positions in the original text). Patterns also get a variant without L
 (Erdoğan -> erdogan, Çavuşoğlu -> cavusoglu).
 
 Whole words: the automaton runs over the folded text with every character that is not a letter
-or digit made a space, and a space added at both ends; each pattern is stored the same way, with
-a space before and after. So every match is a whole word (no letter or digit on either side:
-"Turkey's", "Ankara'da", "(Iraq)" match, "turkeys", "Ankaran" do not) and Python only sees the
-matches it keeps, not every in-word match of a short pattern. Arabic patterns also get variants
-after a one-letter proclitic (و ب ل ف ك: in والموصل the hit is الموصل) and, for "al-" patterns,
-the lam-lam contraction (للعراق, for which the whole word is the hit). Where matches overlap, the
-one that starts first, then the longest, is kept ("Republic of Turkey" over "Turkey").
+or digit (Python's `str.isalnum`) made a space, and a space added at both ends; each pattern is
+stored the same way, with a space before and after. So every match is a whole word (no letter or
+digit on either side: "Turkey's", "Ankara'da", "(Iraq)" match, "turkeys", "Ankaran" do not).
+Arabic patterns also get variants after a one-letter proclitic (و ب ل ف ك: in والموصل the hit is
+الموصل) and, for "al-" patterns, the lam-lam contraction (للعراق, for which the whole word is the
+hit). Where matches overlap, the one that starts first, then the longest, is kept ("Republic of
+Turkey" over "Turkey"). Positions are indexes into the Python string.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple
 
-import ahocorasick_rs
 import numpy as np
+
+from ingest import _native
 
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _AR_FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۀ": "ه"}
@@ -39,19 +39,18 @@ _PROCLITICS = "وبلفك"
 _ASCII_SEPARATORS = {i: " " for i in range(128) if not chr(i).isalnum()}
 
 
-def _separator_table() -> np.ndarray[Any, np.dtype[np.bool_]]:
-    r"""For every code point: not a letter or digit (so a word boundary). Built from the runs of
-    `[^\W_]` (exactly `str.isalnum`) over a string of all code points decoded from UTF-32:
-    ~50 ms, against ~200 ms for `isalnum` per code point (and ~250 ms when the string is joined
-    from `chr`s)."""
-    table = np.ones(0x110000, dtype=np.bool_)
+def _alnum_runs() -> list[tuple[int, int]]:
+    r"""The [start, end) code-point runs of letters and digits: the runs of `[^\W_]` (exactly
+    `str.isalnum`) over a string of all code points decoded from UTF-32 (~50 ms). The automaton
+    gets them for the text, `words_view` uses them for the patterns."""
     every = np.arange(0x110000, dtype="<u4").tobytes().decode("utf-32-le", "surrogatepass")
-    for run in re.finditer(r"[^\W_]+", every):
-        table[run.start() : run.end()] = False
-    return table
+    return [(run.start(), run.end()) for run in re.finditer(r"[^\W_]+", every)]
 
 
-_SEPARATOR = _separator_table()
+_ALNUM_RUNS = _alnum_runs()
+_SEPARATOR = np.ones(0x110000, dtype=np.bool_)
+for _lo, _hi in _ALNUM_RUNS:
+    _SEPARATOR[_lo:_hi] = False
 _SPACE = np.uint32(32)
 
 
@@ -147,38 +146,12 @@ class Matcher:
         shared: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # one tuple per distinct refs list
         self.refs = [shared.setdefault(tuple(table[form][2]), tuple(table[form][2])) for form in self.forms]
         self.rich = [any(map(rich, refs)) for refs in self.refs]
-        self.automaton = ahocorasick_rs.AhoCorasick(self.forms, matchkind=ahocorasick_rs.MatchKind.Standard)
+        self.automaton = _native.Automaton(self.forms, self.leads, self.rich, _ALNUM_RUNS)
         self.size = len(self.forms)
 
     def find(self, text: str) -> Found:
         """Whole-word matches in text order, and the folded text (position for position)."""
-        low = text.replace("\u0130", "I").lower()
-        arabic = has_arabic(low)
-        folded = view = _fold_arabic(low) if arabic else low
-        shifts: list[int] | None = None
-        if arabic and _AR_DROP.search(folded):  # tanween, harakat, tatweel: drop, keep a position map
-            drops = [m.start() for m in _AR_DROP.finditer(folded)]
-            shifts = [d - k for k, d in enumerate(drops)]  # where, in the stripped text, each drop was
-            folded = _AR_DROP.sub("", folded)
-        leads = self.leads
-        # padded [s, e) is the space before the word, the word, the space after: [s + lead, e - 2) in `folded`
-        found = sorted(
-            (s + leads[i], 2 - e, i)
-            for i, s, e in self.automaton.find_matches_as_indexes(words_view(folded), overlapping=True)
-        )
-        spans: list[tuple[int, int, int]] = []
-        hits: list[Hit] = []
-        last_end = -1
-        refs, rich = self.refs, self.rich
-        for at, neg_end, index in found:
-            if at < last_end:  # overlaps a longer or earlier hit ("Republic of Turkey" over "Turkey")
-                continue
-            start, end = at, -neg_end
-            last_end = end
-            if shifts is not None:
-                end = end - 1 + bisect_right(shifts, end - 1) + 1
-                start = start + bisect_right(shifts, start)
-            spans.append((start, end, index))
-            if rich[index]:
-                hits.append(Hit(start, end, text[start:end], refs[index], index))
-        return Found(spans, hits, view)
+        spans, rich_spans, folded = self.automaton.find(text)
+        refs = self.refs
+        hits = [Hit(s, e, text[s:e], refs[i], i) for s, e, i in (spans[k] for k in rich_spans)]
+        return Found(spans, hits, folded)
