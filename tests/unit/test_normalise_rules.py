@@ -71,6 +71,17 @@ def test_the_seed_article() -> None:
     assert out.body.count("\n\n") == len(out.paragraphs) - 1 == 8
 
 
+def test_without_a_title_the_headline_above_the_text_becomes_it() -> None:
+    out = norm(body=SEED.read_text())
+    assert isinstance(out, Normalised)
+    assert out.title == "Kerry puts pressure on Turkey for stronger cooperation against ISIL"
+    assert out.lead.startswith("Erdoğan received John Kerry") and out.title not in out.body
+    # a first paragraph that is a sentence, or a text too short to have a headline, stays text
+    for body in (TEXT + "\n\nMore.\n\nAnd more.", "Officials of both countries say the crossing will reopen within days\n\n" + TEXT):
+        short = norm(body=body)
+        assert isinstance(short, Normalised) and short.title == "" and short.lead == body.split("\n\n")[0]
+
+
 def test_empty_after_cleaning_is_rejected() -> None:
     out = norm(body="Home > News\n\nShare on Facebook\n\n© 2024 Example News. All rights reserved.")
     assert isinstance(out, Rejection) and out.reason == Reason.EMPTY_BODY

@@ -2,7 +2,8 @@
 
 Input shapes: plain text (`body`, possibly with site chrome), a whole HTML page or fragment
 (`html`, used when there is no non-blank `body`), and ninjs wire items (mapped by the codec).
-Output (`Normalised`): title without site name; body = the article's paragraphs joined by blank
+Output (`Normalised`): title without site name (the producer's, else the page's, else the
+headline line above the text); body = the article's paragraphs joined by blank
 lines, dateline and quotes kept; lead = first paragraph; Unicode repaired and canonical (see
 `text`); language with confidence; canonical URL; published_at in UTC (never invented: from the
 producer, else from the page's own metadata, else null) with the original kept; attribution and
@@ -12,6 +13,7 @@ byline where found; word count and content hash of the body. No text left: `empt
 from __future__ import annotations
 
 import functools
+import re
 from datetime import datetime
 
 from ingest.core.ids import content_hash
@@ -68,6 +70,19 @@ def _from_html(html: str, title: str | None) -> tuple[Cleaned, Page]:
     return clean_plain(text, title, _lexicon()), page
 
 
+_HEADLINE_END = re.compile(r"[.!?…؟:;,。][\"'”’»)\]]*$")
+
+
+def _headline_like(paragraphs: list[str]) -> bool:
+    """The first paragraph reads as a headline: 4-20 words, one sentence with no final stop, and
+    at least two paragraphs of text follow it."""
+    if len(paragraphs) < 3:
+        return False
+    first = paragraphs[0]
+    words = first.count(" ") + 1
+    return 4 <= words <= 20 and not _HEADLINE_END.search(first) and ". " not in first and not first[:1].islower()
+
+
 def normalise(raw: RawArticle, now: datetime) -> Normalised | Rejection:
     """Clean one article; an article with no text left after cleaning is rejected (empty_body)."""
     raw_title = clean_inline(raw.title) if raw.title else None
@@ -79,6 +94,10 @@ def normalise(raw: RawArticle, now: datetime) -> Normalised | Rejection:
     else:
         cleaned = Cleaned()
     title_text = raw_title or (clean_inline(page.title) if page and page.title else None) or cleaned.headline or ""
+    if not title_text and _headline_like(cleaned.paragraphs):
+        # no title anywhere, and the text opens with a line that reads as one (scraped pages
+        # without a title field: the headline sits above the text, like the seed article's)
+        title_text, cleaned.paragraphs = cleaned.paragraphs[0], cleaned.paragraphs[1:]
     url = raw.url or (page.canonical if page else None)
     sites = site_names(raw.source, url)
     title = clean_title(title_text, sites)
