@@ -38,7 +38,9 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from bench.corpus import generate
+from ingest.config import Settings
 from ingest.devbroker import REPO, LocalBroker, free_port
+from ingest.kafka import create_topics
 from tests.kafka_support import topic_env
 
 ROOT = REPO / "var" / "bench"
@@ -223,6 +225,9 @@ def run_worker_scenario(
     bootstrap: str, tag: str, raw: str, processes: int, count: int, timeout: float
 ) -> dict[str, Any]:
     ports = [free_port() for _ in range(processes)]
+    # the worker's topics first, as `ingest topics create` would: the watcher subscribes to the
+    # outputs before the worker is up (else the log fills with "not found in cluster metadata")
+    asyncio.run(create_topics(Settings.from_env(worker_env(bootstrap, tag, raw, ports[0]))))
     procs = [
         Proc([sys.executable, "-m", "ingest", "worker"], worker_env(bootstrap, tag, raw, p), ROOT / f"{tag}-{p}.log")
         for p in ports
@@ -243,7 +248,6 @@ def profile_core(lines: list[bytes], n: int = 2000) -> list[str]:
     import io
     import pstats
 
-    from ingest.config import Settings
     from ingest.core.dedup import LocalStore
     from ingest.core.pipeline import Pipeline
     from ingest.offline import process_lines
@@ -394,6 +398,7 @@ def main() -> None:
 
 
 async def _latency_run(bootstrap: str, lines: list[bytes], rate: float, worker: Proc) -> dict[str, Any]:
+    await create_topics(Settings.from_env(worker_env(bootstrap, "lat", "bench.lat.raw", 0)))
     watch = asyncio.create_task(watch_outputs(bootstrap, outputs_of("lat"), len(lines), [worker], 600))
     await produce(bootstrap, "bench.lat.raw", lines, rate=rate)
     return await watch
