@@ -30,10 +30,11 @@ struct Ending {
 }
 
 pub struct Matcher {
-    words: FxHashMap<Box<[char]>, u32>,    // pattern word -> its id
-    first: FxHashMap<u32, u32>,            // first word id -> trie node
+    // pattern word -> its id, and the trie node of the patterns it starts (u32::MAX: none)
+    words: FxHashMap<Box<[char]>, (u32, u32)>,
     next: FxHashMap<(u32, u32, u32), u32>, // (node, spaces, word id) -> trie node
-    endings: Vec<Vec<Ending>>,             // per trie node
+    ends: Vec<(u32, u32)>,                 // per trie node: its slice of `endings`
+    endings: Vec<Ending>,
     leads: Vec<u8>,
     pub rich: Vec<bool>,
     alnum: Vec<u64>, // bit per code point: Python's str.isalnum()
@@ -58,7 +59,7 @@ pub struct Found {
 struct Word {
     start: usize,
     end: usize,
-    id: Option<u32>,
+    id: Option<(u32, u32)>, // its id and trie root, when a pattern has it
     before: u32,
 }
 
@@ -110,10 +111,9 @@ impl Matcher {
         rich: Vec<bool>,
         alnum_runs: &[(u32, u32)],
     ) -> Result<Self, String> {
-        let mut words: FxHashMap<Box<[char]>, u32> = FxHashMap::default();
-        let mut first: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut words: FxHashMap<Box<[char]>, (u32, u32)> = FxHashMap::default();
         let mut next: FxHashMap<(u32, u32, u32), u32> = FxHashMap::default();
-        let mut endings: Vec<Vec<Ending>> = Vec::new();
+        let mut node_endings: Vec<Vec<Ending>> = Vec::new();
         for (index, pattern) in patterns.iter().enumerate() {
             let Parts {
                 before,
@@ -123,23 +123,32 @@ impl Matcher {
             let mut node = u32::MAX;
             for (gap, word) in parts {
                 let count = words.len() as u32;
-                let id = *words.entry(word.into_boxed_slice()).or_insert(count);
-                let fresh = endings.len() as u32;
+                let fresh = node_endings.len() as u32;
+                let entry = words.entry(word.into_boxed_slice()).or_insert((count, u32::MAX));
                 let child = if node == u32::MAX {
-                    *first.entry(id).or_insert(fresh)
+                    if entry.1 == u32::MAX {
+                        entry.1 = fresh;
+                    }
+                    entry.1
                 } else {
-                    *next.entry((node, gap, id)).or_insert(fresh)
+                    *next.entry((node, gap, entry.0)).or_insert(fresh)
                 };
                 if child == fresh {
-                    endings.push(Vec::new());
+                    node_endings.push(Vec::new());
                 }
                 node = child;
             }
-            endings[node as usize].push(Ending {
+            node_endings[node as usize].push(Ending {
                 pattern: index as u32,
                 before,
                 after,
             });
+        }
+        let mut ends = Vec::with_capacity(node_endings.len());
+        let mut endings = Vec::new();
+        for list in node_endings {
+            ends.push((endings.len() as u32, list.len() as u32));
+            endings.extend(list);
         }
         let mut alnum = vec![0u64; 0x110000 / 64];
         for &(lo, hi) in alnum_runs {
@@ -149,8 +158,8 @@ impl Matcher {
         }
         Ok(Matcher {
             words,
-            first,
             next,
+            ends,
             endings,
             leads,
             rich,
@@ -226,12 +235,15 @@ impl Matcher {
         // takes around them, less the proclitic letters (`lead`) before the hit itself
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for (i, w) in words.iter().enumerate() {
-            let Some(id) = w.id else { continue };
-            let Some(&root) = self.first.get(&id) else { continue };
+            let Some((_, root)) = w.id else { continue };
+            if root == u32::MAX {
+                continue; // a word only later words of patterns have
+            }
             let mut node = root;
             let mut j = i;
             loop {
-                for e in &self.endings[node as usize] {
+                let (from, count) = self.ends[node as usize];
+                for e in &self.endings[from as usize..(from + count) as usize] {
                     if e.before <= w.before && e.after <= after(j) {
                         let index = e.pattern as usize;
                         let start = w.start + 1 - e.before as usize + self.leads[index] as usize;
@@ -241,7 +253,7 @@ impl Matcher {
                 if j + 1 >= words.len() {
                     break;
                 }
-                let Some(id) = words[j + 1].id else { break };
+                let Some((id, _)) = words[j + 1].id else { break };
                 match self.next.get(&(node, words[j + 1].before, id)) {
                     Some(&child) => {
                         node = child;

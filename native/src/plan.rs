@@ -216,7 +216,7 @@ impl PhraseTable {
 pub struct Cue {
     pub topic: Topic,
     pub weight: f64,
-    pub languages: Option<Vec<String>>,
+    pub languages: Option<u64>, // bit i: lexicon_languages[i] lists the term
     pub exact: Option<Vec<char>>,
     pub capitalised: bool,
 }
@@ -358,6 +358,12 @@ impl Data {
         for set in plan.cue_sets {
             let mut cues = Vec::with_capacity(set.len());
             for CueIn(code, weight, languages, exact, capitalised) in set {
+                // a language outside lexicon_languages is never checked (see topics::cues)
+                let languages = languages.map(|ls| {
+                    ls.iter()
+                        .filter_map(|l| plan.lexicon_languages.iter().position(|x| x == l))
+                        .fold(0u64, |mask, i| mask | 1 << i)
+                });
                 cues.push(Cue {
                     topic: topic(&code)?,
                     weight,

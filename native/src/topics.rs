@@ -4,7 +4,7 @@
 //! `ingest/core/tagging/__init__.py`; this is its implementation. Maps keep Python's insertion
 //! order wherever it decides a sum's order or a tie.
 
-use std::collections::HashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::matcher::Span;
 use crate::plan::{Data, Topic};
@@ -58,8 +58,14 @@ fn cues(
     let p = &data.params;
     let mut own: Ordered<f64> = Ordered::new();
     let mut evidence: Ordered<Vec<String>> = Ordered::new();
-    let mut seen: HashSet<(Topic, u32)> = HashSet::new();
-    let check_language = data.lexicon_languages.iter().any(|l| l == language);
+    let mut seen: FxHashSet<(Topic, u32)> = FxHashSet::default();
+    // the article's language as a bit of the lexicon's languages: None when the lexicon has no
+    // list in it (then every cue counts)
+    let language_bit = data
+        .lexicon_languages
+        .iter()
+        .position(|l| l == language)
+        .map(|i| 1u64 << i);
     let cut = |z: usize| spans.partition_point(|s| s.start < z);
     let cuts = [
         0,
@@ -76,10 +82,14 @@ fn cues(
         let segment = &spans[lo..hi];
         // count per pattern, in first-occurrence order, with the first span of each
         let mut counts: Vec<(usize, usize, Span)> = Vec::new();
+        let mut slot: FxHashMap<usize, usize> = FxHashMap::default();
         for s in segment {
-            match counts.iter_mut().find(|(i, _, _)| *i == s.pattern) {
-                Some(entry) => entry.1 += 1,
-                None => counts.push((s.pattern, 1, *s)),
+            match slot.get(&s.pattern) {
+                Some(&k) => counts[k].1 += 1,
+                None => {
+                    slot.insert(s.pattern, counts.len());
+                    counts.push((s.pattern, 1, *s));
+                }
             }
         }
         for (index, count, first) in counts {
@@ -101,11 +111,9 @@ fn cues(
                 if n == 0 {
                     continue;
                 }
-                if check_language {
-                    if let Some(languages) = &cue.languages {
-                        if !languages.iter().any(|l| l == language) {
-                            continue;
-                        }
+                if let (Some(bit), Some(languages)) = (language_bit, cue.languages) {
+                    if languages & bit == 0 {
+                        continue;
                     }
                 }
                 let key = (cue.topic, data.pattern_base[index]);
