@@ -96,9 +96,13 @@ class PartitionReader:
         found = offsets.get(tp)
         return found.offset if found is not None and found.offset >= 0 else None
 
-    async def read(self, partition: int, start: int, end: int, timeout_s: float = 30.0) -> list[Refetched]:
-        """Messages at offsets [start, end) of `partition` (committed ones; none where the
-        offsets hold transaction markers or were deleted)."""
+    async def beginning(self, partition: int) -> int:
+        """The first offset `partition` still holds (its log start offset)."""
+        reader = await self._consumer()
+        tp = TopicPartition(self.topic, partition)
+        return int((await reader.beginning_offsets([tp]))[tp])
+
+    async def _consumer(self) -> AIOKafkaConsumer:
         if self._reader is None:
             self._reader = AIOKafkaConsumer(
                 **client_options(self.settings.kafka),
@@ -109,7 +113,12 @@ class PartitionReader:
                 max_partition_fetch_bytes=16 * 1024 * 1024,
             )
             await self._reader.start()
-        reader = self._reader
+        return self._reader
+
+    async def read(self, partition: int, start: int, end: int, timeout_s: float = 30.0) -> list[Refetched]:
+        """Messages at offsets [start, end) of `partition` (committed ones; none where the
+        offsets hold transaction markers or were deleted)."""
+        reader = await self._consumer()
         tp = TopicPartition(self.topic, partition)
         reader.assign([tp])
         reader.seek(tp, start)
@@ -197,7 +206,9 @@ class GapFiller:
         self, owned: Iterable[int], generation: int | None, highwater: Callable[[int], int | None], idle_s: float
     ) -> dict[int, int]:
         """{partition: offset to seek back to} for the owned partitions with messages above their
-        floor (this generation's, else the committed offset), when no batch ran for `idle_s`."""
+        floor (this generation's, else the committed offset, else the partition's first offset:
+        faust may never commit a partition at all, see docs/architecture.md), when no batch ran
+        for `idle_s`."""
         if self._in_flight or time.monotonic() - self._active < idle_s:
             return {}
         out: dict[int, int] = {}
@@ -207,6 +218,8 @@ class GapFiller:
                 continue
             known = self._floor.get(partition)
             floor = known[1] if known is not None and known[0] == generation else await self.reader.committed(partition)
-            if floor is not None and floor < high and self._sought.get(partition) != floor:
+            if floor is None:
+                floor = await self.reader.beginning(partition)
+            if floor < high and self._sought.get(partition) != floor:
                 self._sought[partition] = out[partition] = floor
         return out

@@ -27,6 +27,9 @@ class LogReader(PartitionReader):
     async def committed(self, partition: int) -> int | None:
         return self.offsets.get(partition)
 
+    async def beginning(self, partition: int) -> int:
+        return 0
+
     async def read(self, partition: int, start: int, end: int, timeout_s: float = 30.0) -> list[Refetched]:
         self.reads.append((partition, start, end))
         return [Refetched("raw", partition, o, None, None, b"{}") for o in range(start, min(end, 100))]
@@ -88,3 +91,15 @@ async def test_idle_tails_names_partitions_left_below_the_high_watermark_once() 
     gaps.done(batch)
     gaps.release()
     assert await gaps.idle_tails([0], 2, high, idle_s=0) == {0: 13}  # 13..19 never came
+
+
+async def test_idle_tails_seeks_a_partition_never_committed_back_to_its_start() -> None:
+    # seen in bench/run.py with 2 workers: two raw partitions half processed, never committed,
+    # then no more messages handed out; with no floor to go by the tail was left alone for good
+    reader = LogReader({1: 50})
+    gaps = GapFiller(reader)
+    gaps.done(await gaps.fill([Msg(0, 0), Msg(0, 1)], 1))  # in generation 1
+    gaps.release()
+    high = {0: 40, 1: 50}.get
+    assert await gaps.idle_tails([0, 1], 2, high, idle_s=0) == {0: 0}  # generation 2, nothing committed
+    assert await gaps.idle_tails([0, 1], 2, high, idle_s=0) == {}  # once per floor
