@@ -34,7 +34,7 @@ from ingest.index_rpc import IndexClient, apply_request
 from ingest.index_sweep import Sweeper, partition_reader
 from ingest.kafka import faust_credentials
 from ingest.metrics import Metrics
-from ingest.transactions import TransactionalPublisher
+from ingest.transactions import TransactionalPublisher, leave_raw_commits_to_transactions
 from ingest.worker import BatchProcessor, retrying
 
 log = logging.getLogger("ingest.app")
@@ -216,6 +216,8 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
     @app.agent(raw_topic, name="enrich")
     async def enrich(stream: Any) -> None:
         await index_service.wait_until_ready()
+        if transactional is not None:  # before the first ack: faust would commit what is acked
+            leave_raw_commits_to_transactions(app.consumer, settings.topics.raw)
         async for events in stream.noack_take(settings.batch_size, within=settings.batch_window_ms / 1000):
             await cap.wait_until_open()  # tripped: hold this batch, take no more, until resumed
             result = await processor.process([e.message for e in events])

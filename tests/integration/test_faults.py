@@ -17,11 +17,13 @@ from typing import Any
 
 import orjson
 import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient
 
 from ingest.codec import decode_record
 from ingest.devbroker import LocalBroker
 from ingest.feed import read_topics
-from ingest.kafka import create_topics
+from ingest.kafka import client_options, create_topics
 from tests.dedup_streams import generate
 from tests.kafka_support import WorkerProcess, send_raw, start_broker, topic_env, unique
 
@@ -245,3 +247,56 @@ def test_exactly_once_under_faults(fault_broker: LocalBroker, tmp_path: Path, fa
     finally:
         first.stop()
         survivor.stop()
+
+
+@pytest.mark.timeout(300)
+def test_exactly_once_committed_offsets_never_move_back(fault_broker: LocalBroker, tmp_path: Path) -> None:
+    """Under exactly_once only the transactions commit raw offsets: polled all along, no raw
+    partition's committed offset goes down, and at the end each is at its partition's end.
+    (faust's own lagging commits once moved them back: a kill then published messages twice.)"""
+    _, worker = first_worker(fault_broker, tmp_path, INGEST_PROCESSING_GUARANTEE="exactly_once")
+    pairs = fault_stream(seed=46, copies=3)
+    worker.start()
+    raw = worker.settings.topics.raw
+    tps = [TopicPartition(raw, p) for p in range(worker.settings.raw_partitions)]
+
+    async def watch() -> tuple[list[tuple[int, int, int]], dict[int, int], dict[int, int]]:
+        admin = AIOKafkaAdminClient(**client_options(worker.settings.kafka))
+        await admin.start()
+        producing = asyncio.create_task(send_raw(worker, pairs))
+        seen: dict[int, int] = {}
+        back: list[tuple[int, int, int]] = []
+        ends: dict[int, int] = {}
+        deadline = time.monotonic() + 200
+        try:
+            while time.monotonic() < deadline:
+                found = await admin.list_consumer_group_offsets(worker.settings.app_id, partitions=tps)
+                for tp, meta in found.items():
+                    if 0 <= meta.offset < seen.get(tp.partition, -1):
+                        back.append((tp.partition, seen[tp.partition], meta.offset))
+                    seen[tp.partition] = max(seen.get(tp.partition, -1), meta.offset)
+                if producing.done() and not ends:
+                    await producing
+                    ends = {tp.partition: offset for tp, offset in (await end_offsets(worker, tps)).items()}
+                if ends and all(seen.get(p) == end for p, end in ends.items()):
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            await admin.close()
+        return back, seen, ends
+
+    try:
+        back, seen, ends = asyncio.run(watch())
+    finally:
+        worker.stop()
+    assert not back, f"committed offsets moved back (partition, from, to): {sorted(set(back))[:10]}"
+    assert ends and seen == ends, f"committed {seen}, partition ends {ends}"
+
+
+async def end_offsets(worker: WorkerProcess, tps: list[TopicPartition]) -> dict[TopicPartition, int]:
+    consumer = AIOKafkaConsumer(**client_options(worker.settings.kafka), group_id=None)
+    await consumer.start()
+    try:
+        return dict(await consumer.end_offsets(tps))
+    finally:
+        await consumer.stop()
