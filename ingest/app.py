@@ -3,8 +3,8 @@
 * `enrich` consumes the raw topic in batches (`noack_take`), runs `BatchProcessor` and acks the
   batch only after its outputs were delivered.
 * `index` owns the dedup index: it consumes the requests topic, applies puts to the
-  `dedup-index` table (RocksDB or memory, changelog topic `<app id>-dedup-index-changelog`) and
-  answers lookups on the replies topic.
+  `dedup-index` table (RocksDB or memory, changelog topic `<app id>-dedup-index-changelog`,
+  written a request at a time by ingest.index_store) and answers lookups on the replies topic.
 * Both read back what faust left out of a partition before going on (ingest.gaps), and a timer
   seeks idle raw partitions with unprocessed messages back to them.
 * Services, started by the worker before the app (so /livez answers during table recovery):
@@ -18,7 +18,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import faust
 import orjson
@@ -31,6 +31,7 @@ from ingest.core.pipeline import Pipeline, Route
 from ingest.gaps import GapFiller, PartitionReader, Refetched
 from ingest.guard import DeadLetterCap
 from ingest.index_rpc import IndexClient, apply_request
+from ingest.index_store import IndexWriter, PartitionWrites
 from ingest.index_sweep import Sweeper, partition_reader
 from ingest.kafka import faust_credentials
 from ingest.metrics import Metrics
@@ -151,7 +152,14 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
     )
 
     index = IndexClient(settings)
-    sweeper = Sweeper(table, settings.index_partitions, dedup.horizon_s, settings.index_sweep_interval_s)
+
+    def kafka_producer() -> Any:
+        """The aiokafka producer under faust's buffer (started with the app; faust flushes it
+        before it commits offsets)."""
+        return cast(Any, app.producer)._ensure_producer()
+
+    writer = IndexWriter(table, kafka_producer)
+    sweeper = Sweeper(table, settings.index_partitions, dedup.horizon_s, settings.index_sweep_interval_s, delete=writer.delete)
     cap = DeadLetterCap(settings.deadletter_cap_share, settings.deadletter_cap_window, settings.deadletter_cap_min)
     pipeline = Pipeline(dedup)
     metrics.set_taxonomy(pipeline.tagger.version)
@@ -254,11 +262,13 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         partition = message.partition
         try:
             request = orjson.loads(message.value)
-            entries = apply_request(table, request, dedup.horizon_s, partition_reader(table, partition))
+            entries = apply_request(PartitionWrites(writer, partition, partition_reader(table, partition)), request, dedup.horizon_s)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             where = f"{message.topic}/{partition}/{message.offset}"
             log.error("unreadable dedup request skipped: %s", exc, extra={"kafka": where})
+            await writer.flush(partition)  # the puts applied before the bad one
             return
+        await writer.flush(partition)
         metrics.index_ops.labels("put").inc(len(request.get("put", ())))
         if entries is not None:
             metrics.index_ops.labels("get").inc(len(entries))
@@ -266,6 +276,7 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         sweeper.observe(partition, request)
         expired = sweeper.maybe_sweep(partition)  # after the answer: never delays a lookup
         if expired:
+            await writer.flush(partition)
             metrics.index_expired.inc(expired)
 
     @app.agent(requests_topic, name="index")

@@ -23,8 +23,8 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import orjson
 import xxhash
@@ -37,16 +37,24 @@ from ingest.kafka import client_options
 log = logging.getLogger("ingest.index")
 
 
+class Writable(Protocol):
+    """Where a request's puts go: the table, or one partition's writes (ingest.index_store)."""
+
+    def get(self, key: bytes, /) -> bytes | None: ...
+
+    def __setitem__(self, key: bytes, value: bytes, /) -> None: ...
+
+
 def apply_request(
-    table: MutableMapping[bytes, bytes],
+    table: Writable,
     request: Mapping[str, Any],
     horizon_s: int,
     get: Callable[[bytes], bytes | None] | None = None,
 ) -> dict[str, bytes | None] | None:
     """The owner's side: apply the puts in order, then read the gets (None if none asked).
 
-    `get` reads a key of this request's partition (default: the table's own lookup); writes
-    always go through the table, which writes its changelog.
+    `get` reads a key of this request's partition (default: the table's own lookup); writes go
+    to `table`, which logs them to the changelog.
     """
     read = get or table.get
     for key, value in request.get("put", ()):

@@ -2,8 +2,8 @@
 
 Merges already drop old members from the entries they touch; this removes the entries that are
 never touched again, so the index stays bounded by the horizon. It runs inside the index agent
-(faust writes a table delete to the changelog partition of the current event, so a delete must
-happen while an event of that partition is being processed), at most once per `interval_s` per
+(after a request of the partition, its deletes logged with that request's writes,
+ingest.index_store), at most once per `interval_s` per
 partition, `chunk` keys at a time from a resumable cursor. Time is the partition's stream time:
 the newest article time its puts carried, so a backfill of old news sweeps by its own clock.
 An entry is expired when its newest time is more than horizon + one day before the stream time.
@@ -26,9 +26,17 @@ SLACK_S = 86400
 
 class Sweeper:
     def __init__(
-        self, table: Any, partitions: int, horizon_s: int, interval_s: float = 60.0, chunk: int = 2000
+        self,
+        table: Any,
+        partitions: int,
+        horizon_s: int,
+        interval_s: float = 60.0,
+        chunk: int = 2000,
+        delete: Callable[[int, bytes], None] | None = None,
     ) -> None:
+        """`delete(partition, key)` removes an entry (default: `del table[key]`)."""
         self.table = table
+        self.delete = delete or (lambda partition, key: table.__delitem__(key))
         self.partitions = partitions
         self.horizon_s = horizon_s
         self.interval_s = interval_s
@@ -66,7 +74,7 @@ class Sweeper:
             if newest < cutoff:
                 doomed.append(key)
         for key in doomed:
-            del self.table[key]
+            self.delete(partition, key)
         self.deleted += len(doomed)
         return len(doomed)
 
