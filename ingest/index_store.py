@@ -72,10 +72,10 @@ class IndexWriter:
         count = 0
         for key, value in writes:
             if batch.append(key=key, value=value, timestamp=None) is None:
+                # full; the record opens the next batch (an empty batch takes any first record)
                 await self._send(producer, batch, topic, partition, count)
                 batch, count = producer.create_batch(), 0
-                if batch.append(key=key, value=value, timestamp=None) is None:
-                    raise ValueError(f"dedup index entry {key[:60]!r} larger than a producer batch")
+                batch.append(key=key, value=value, timestamp=None)
             count += 1
         await self._send(producer, batch, topic, partition, count)
         return len(writes)

@@ -2,9 +2,8 @@
 
 Merges already drop old members from the entries they touch; this removes the entries that are
 never touched again, so the index stays bounded by the horizon. It runs inside the index agent
-(after a request of the partition, its deletes logged with that request's writes,
-ingest.index_store), at most once per `interval_s` per
-partition, `chunk` keys at a time from a resumable cursor. Time is the partition's stream time:
+after a request of the partition (its deletes go to the changelog through the same writer as
+the puts, ingest.index_store), at most once per `interval_s` per partition, `chunk` keys at a time from a resumable cursor. Time is the partition's stream time:
 the newest article time its puts carried, so a backfill of old news sweeps by its own clock.
 An entry is expired when its newest time is more than horizon + one day before the stream time.
 """

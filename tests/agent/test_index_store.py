@@ -89,3 +89,15 @@ async def test_writes_larger_than_a_batch_go_in_several_batches_in_order() -> No
     assert len(producer.sent) > 1
     assert [k for _, _, records in producer.sent for k, _ in records] == keys
     assert table.data.persisted == {("app-dedup-index-changelog", 5): 11}
+
+
+async def test_an_entry_larger_than_a_batch_goes_in_a_batch_of_its_own() -> None:
+    table, producer = _Table(), _Producer(max_batch_size=100)
+    writer = IndexWriter(table, lambda: producer)
+    writer.put(1, b"h:small", b"v")
+    writer.put(1, b"s:big", b"v" * 500)
+    writer.put(1, b"h:after", b"v")
+    assert await writer.flush(1) == 3
+    await asyncio.sleep(0)
+    assert [[k for k, _ in records] for _, _, records in producer.sent] == [[b"h:small"], [b"s:big"], [b"h:after"]]
+    assert table.data.persisted == {("app-dedup-index-changelog", 1): 2}
