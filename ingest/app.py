@@ -261,14 +261,19 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         """Apply one index request to this worker's table partition and answer its gets."""
         partition = message.partition
         try:
+            await answer(message)
+        finally:  # the request's puts (those before a bad one too) and the sweep's deletes
+            await writer.flush(partition)
+
+    async def answer(message: Any) -> None:
+        partition = message.partition
+        try:
             request = orjson.loads(message.value)
             entries = apply_request(PartitionWrites(writer, partition, partition_reader(table, partition)), request, dedup.horizon_s)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
             where = f"{message.topic}/{partition}/{message.offset}"
             log.error("unreadable dedup request skipped: %s", exc, extra={"kafka": where})
-            await writer.flush(partition)  # the puts applied before the bad one
             return
-        await writer.flush(partition)
         metrics.index_ops.labels("put").inc(len(request.get("put", ())))
         if entries is not None:
             metrics.index_ops.labels("get").inc(len(entries))
@@ -276,7 +281,6 @@ def create_app(settings: Settings, metrics: Metrics | None = None, dedup: DedupP
         sweeper.observe(partition, request)
         expired = sweeper.maybe_sweep(partition)  # after the answer: never delays a lookup
         if expired:
-            await writer.flush(partition)
             metrics.index_expired.inc(expired)
 
     @app.agent(requests_topic, name="index")

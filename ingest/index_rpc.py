@@ -23,7 +23,7 @@ import contextlib
 import logging
 import random
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 import orjson
@@ -49,14 +49,10 @@ def apply_request(
     table: Writable,
     request: Mapping[str, Any],
     horizon_s: int,
-    get: Callable[[bytes], bytes | None] | None = None,
 ) -> dict[str, bytes | None] | None:
     """The owner's side: apply the puts in order, then read the gets (None if none asked).
-
-    `get` reads a key of this request's partition (default: the table's own lookup); writes go
-    to `table`, which logs them to the changelog.
-    """
-    read = get or table.get
+    `table` reads and writes the request's partition and logs the writes to the changelog."""
+    read = table.get
     for key, value in request.get("put", ()):
         k = key.encode()
         table[k] = merge(key, read(k), value.encode(), horizon_s)
